@@ -1,0 +1,26 @@
+# The unit tests pytest runs on CPython, run again inside the real MicroPython binary.
+import glob
+import os
+import subprocess
+
+import pytest
+
+from tests.runtimes import ROOT, micropython_cmd, micropython_env
+
+MODULES = sorted(
+    "tests.unit." + os.path.basename(p)[:-3]
+    for p in glob.glob(os.path.join(ROOT, "tests", "unit", "test_*.py"))
+)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_on_micropython(module):
+    proc = subprocess.run(
+        micropython_cmd("tests/mp_runner.py", module),
+        cwd=ROOT,
+        env=micropython_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
