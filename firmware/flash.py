@@ -6,13 +6,14 @@ from compat import exists, fsync, listdir, mkdir_p
 
 
 class Flash:
-    """Files under one root. `cut` is called with a write point's name at each durable step;
-    the simulator uses it to freeze the process there so the harness can kill it."""
+    """Files under one root. `cut` (settable later, by the board) is called with a write
+    point's name at each durable step; the simulator uses it to freeze the process there so
+    the harness can kill it."""
 
     def __init__(self, root, cut=None):
         root = root.rstrip("/") or "/"
         self.root = root
-        self._cut = cut
+        self.cut = cut
         if not exists(root):
             mkdir_p(root)
 
@@ -20,8 +21,8 @@ class Flash:
         return name if self.root == "/" and name.startswith("/") else self.root + "/" + name
 
     def point(self, name):
-        if self._cut is not None:
-            self._cut(name)
+        if self.cut is not None:
+            self.cut(name)
 
     def exists(self, name):
         return exists(self.path(name))

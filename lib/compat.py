@@ -16,7 +16,9 @@ if hasattr(time, "ticks_ms"):
     ticks_diff = time.ticks_diff
     ticks_add = time.ticks_add
 else:
-    _PERIOD = const(1 << 30)  # MicroPython's ticks wrap at 2**30 on every port
+    # Our own wrap period; MicroPython ports pick theirs (2**30 on ESP32, 2**62 on 64-bit unix),
+    # and each runtime only ever compares its own ticks.
+    _PERIOD = const(1 << 30)
     _HALF = const(1 << 29)
 
     def ticks_ms():
@@ -106,3 +108,50 @@ else:
 
     def wait_for_ms(aw, ms):
         return asyncio.wait_for(aw, ms / 1000)
+
+
+_hmac = None  # the hmac module, False where the port has none (looked up on first use)
+
+
+def hmac_sha256(key, msg):
+    """HMAC-SHA256 (RFC 2104): CPython's hmac module, or the same steps over hashlib.sha256."""
+    global _hmac
+    if _hmac is None:
+        try:
+            import hmac as _hmac
+        except ImportError:
+            _hmac = False
+    if _hmac:
+        return _hmac.new(key, msg, "sha256").digest()
+    import hashlib
+
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key + bytes(64 - len(key))
+    inner = hashlib.sha256(bytes([b ^ 0x36 for b in key]))
+    inner.update(msg)
+    outer = hashlib.sha256(bytes([b ^ 0x5C for b in key]))
+    outer.update(inner.digest())
+    return outer.digest()
+
+
+_cryptolib = None  # MicroPython's cryptolib, False on CPython (looked up on first use)
+
+
+def aes_cbc(key, iv, data, encrypt):
+    """AES-CBC without padding (len(data) % 16 == 0): cryptolib on MicroPython, the
+    `cryptography` package on CPython; the same bytes either way."""
+    global _cryptolib
+    if _cryptolib is None:
+        try:
+            import cryptolib as _cryptolib
+        except ImportError:
+            _cryptolib = False
+    if _cryptolib:
+        c = _cryptolib.aes(key, 2, iv)  # mode 2 = CBC
+        return c.encrypt(data) if encrypt else c.decrypt(data)
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    c = Cipher(algorithms.AES(key), modes.CBC(iv))
+    op = c.encryptor() if encrypt else c.decryptor()
+    return op.update(data) + op.finalize()

@@ -1,0 +1,46 @@
+# What every screen shares: the terminal it belongs to, drawing helpers, and text wrapping
+# that breaks at spaces so a message never splits mid-word on the 16-column display.
+from compat import const
+
+COLS = const(16)
+ROWS = const(8)
+
+
+def wrap(text, width=COLS):
+    lines = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            while len(word) > width:  # a single overlong word (rare: codes) is split hard
+                lines.append(word[:width])
+                word = word[width:]
+            lines.append(word)
+    return lines
+
+
+class Screen:
+    """A screen draws itself on the canvas and reacts to events. handle() returns the next
+    screen, or None to stay; it may await (printing, network) without blocking other tasks."""
+
+    def __init__(self, term):
+        self.term = term
+
+    def draw(self, canvas):
+        pass
+
+    async def handle(self, event):
+        return None
+
+    def paint(self, canvas, title, lines, hint=None):
+        canvas.clear()
+        canvas.center(0, title, invert=True)
+        last = ROWS - 1 if hint else ROWS
+        row = 1
+        for line in lines:
+            if row >= last:
+                break
+            canvas.text(row, line)
+            row += 1
+        if hint:
+            canvas.text(ROWS - 1, hint)

@@ -1,0 +1,5 @@
+import sys
+
+from tools.host.cli import main
+
+sys.exit(main())

@@ -1,0 +1,54 @@
+# Deterministic test-card rules (docs/host.md, "Test cards"): the outcome depends only on the
+# request, so terminal tests can aim at each answer. Checked in this order; the first match wins.
+import hashlib
+
+APPROVED = ("approved", None, "00")
+LIMIT = 100000  # minor units: 1,000.00 and above is declined
+SLOW_SUFFIX = "0096"
+
+# Last four digits of the PAN → (status, reason, ISO 8583 response code).
+SUFFIX_RULES = {
+    "0002": ("declined", "do-not-honor", "05"),
+    "0051": ("declined", "insufficient-funds", "51"),
+    "0054": ("declined", "expired-card", "54"),
+    "0091": ("declined", "issuer-unavailable", "91"),
+}
+
+
+def luhn_ok(pan):
+    total = 0
+    for i, ch in enumerate(reversed(pan)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def expired(exp, year, month):
+    """exp is YYMM; a card is good through the last day of its month."""
+    return (2000 + int(exp[:2]), int(exp[2:])) < (year, month)
+
+
+def decide(pan, exp, amount, year, month):
+    """(status, reason, response code) for a sale on this card, by the rules above."""
+    if not luhn_ok(pan):
+        return ("declined", "invalid-pan", "14")
+    if expired(exp, year, month):
+        return ("declined", "expired-card", "54")
+    rule = SUFFIX_RULES.get(pan[-4:])
+    if rule:
+        return rule
+    if amount >= LIMIT:
+        return ("declined", "exceeds-limit", "61")
+    return APPROVED
+
+
+def is_slow(pan):
+    return pan[-4:] == SLOW_SUFFIX
+
+
+def auth_code(tid, key):
+    """Six digits, the same for every retry of one sale."""
+    digest = hashlib.sha256(("%d:%s" % (tid, key)).encode()).hexdigest()
+    return "%06d" % (int(digest[:12], 16) % 1000000)

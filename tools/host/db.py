@@ -1,0 +1,115 @@
+# SQLite storage for the host. The server and the operator CLI open the same file at the same
+# time, so every read-modify-write runs in BEGIN IMMEDIATE and nothing is cached in memory.
+import json
+import os
+import sqlite3
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS codes (
+    id INTEGER PRIMARY KEY,
+    merchant TEXT NOT NULL, serial TEXT NOT NULL, terminal TEXT NOT NULL,
+    secret BLOB NOT NULL,
+    channel TEXT NOT NULL,
+    issued_at REAL NOT NULL, expires_at REAL NOT NULL,
+    tries_left INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('live', 'used', 'burned', 'superseded')),
+    tid INTEGER
+);
+CREATE INDEX IF NOT EXISTS codes_triple ON codes (merchant, serial, terminal);
+CREATE TABLE IF NOT EXISTS terminals (
+    id INTEGER PRIMARY KEY,
+    merchant TEXT NOT NULL, serial TEXT NOT NULL, terminal TEXT NOT NULL,
+    code_id INTEGER NOT NULL UNIQUE REFERENCES codes (id),
+    secret BLOB NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected', 'revoked')),
+    reason TEXT,
+    activated_at REAL NOT NULL, decided_at REAL,
+    last_ctr INTEGER NOT NULL,
+    host_ctr INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS messages (
+    tid INTEGER NOT NULL, ctr INTEGER NOT NULL, path TEXT NOT NULL, mac TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (tid, ctr)
+);
+CREATE TABLE IF NOT EXISTS auths (
+    id INTEGER PRIMARY KEY,
+    tid INTEGER NOT NULL, key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    amount INTEGER, currency TEXT, last4 TEXT, token TEXT, method TEXT, kind TEXT,
+    status TEXT NOT NULL CHECK (status IN ('approved', 'declined', 'blocked')),
+    reason TEXT, code TEXT NOT NULL, auth_code TEXT,
+    at REAL NOT NULL, reversed_at REAL,
+    UNIQUE (tid, key)
+);
+CREATE TABLE IF NOT EXISTS sales (
+    id INTEGER PRIMARY KEY,
+    tid INTEGER NOT NULL, key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    amount INTEGER NOT NULL, currency TEXT NOT NULL, last4 TEXT NOT NULL, token TEXT NOT NULL,
+    method TEXT NOT NULL, sale_time INTEGER NOT NULL, stored_at REAL NOT NULL,
+    UNIQUE (tid, key)
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    tid INTEGER,
+    event TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+"""
+
+
+def connect(path):
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    with transaction(conn):
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        # Keys PAN tokens: the same card gives the same token here and nowhere else.
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('pepper', ?)", (os.urandom(32).hex(),))
+    return conn
+
+
+class transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK when the block raises."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False
+
+
+def meta(conn, key):
+    row = conn.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+    return row["v"] if row else None
+
+
+def insert(conn, table, row):
+    """INSERT one row given as a dict → its id."""
+    names = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    sql = "INSERT INTO %s (%s) VALUES (%s)" % (table, names, marks)
+    return conn.execute(sql, tuple(row.values())).lastrowid
+
+
+def audit(conn, at, event, actor, tid=None, **detail):
+    conn.execute(
+        "INSERT INTO audit (at, tid, event, actor, detail) VALUES (?, ?, ?, ?, ?)",
+        (at, tid, event, actor, json.dumps(detail, sort_keys=True, separators=(",", ":"))),
+    )
