@@ -33,3 +33,23 @@ fmt: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build sim-png bench.json
+
+# Boards (README: Technician's guide). A MicroPython board over USB with mpremote:
+#   make deploy PORT=/dev/ttyUSB0 [BOARD=esp32] [FROZEN=1] [DEPLOY_ARGS='--set KEY=VALUE']
+#       copies only the files that changed, writes config.json, resets the board
+#   make freeze [BOARD=esp32]     build/manifest.py: drivers/ and lib/ frozen into an image
+# A Raspberry Pi, on the Pi itself: make install-pi   (a systemd service, as root)
+PORT ?= /dev/ttyUSB0
+BOARD ?= esp32
+SUDO ?= $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: deploy freeze install-pi
+
+deploy: $(VENV)/.installed
+	$(PY) -m tools.deploy --port $(PORT) --board $(BOARD) $(if $(FROZEN),--frozen) $(DEPLOY_ARGS)
+
+freeze: $(VENV)/.installed
+	$(PY) -m tools.deploy freeze --board $(BOARD) --out build/manifest.py
+
+install-pi:
+	$(SUDO) $(PYTHON) -m tools.install_pi

@@ -47,8 +47,9 @@ def main():
     opts = _options(getattr(sys, "argv", [])[1:])
     flash = Flash(opts.get("flash", "/"))
     config = _load_config(flash)
-    if "link" in opts:
-        config["link"] = opts["link"]
+    for key in ("link", "host"):  # the simulator's addresses change from run to run
+        if key in opts:
+            config[key] = opts[key]
     name = config.get("board", "sim")
     module = "firmware.boards." + name
     try:

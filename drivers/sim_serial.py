@@ -1,47 +1,38 @@
 # A simulated UART line: bytes written on one end arrive at the other after the time they
 # would take on the wire (start + 8 data + stop bits per byte at `baud`). Drivers see the same
-# transport interface as on a real pyserial / machine.UART backend.
-from compat import asyncio, const, sleep_ms, ticks_diff, ticks_ms, wait_for_ms
+# transport interface as on a real pyserial / machine.UART backend:
+#   await write(data): returns when the bytes have left this end (paced by baud);
+#   await read(n, timeout_ms): up to n bytes, empty when nothing came in time;
+#   flush_input(): drop whatever arrived and has not been read; in_waiting().
+from compat import asyncio, const, sleep_ms, wait_for_ms
 
-_BITS_PER_BYTE = const(10)
 _CHUNK = const(32)  # bytes paced per await, so a long job never holds the loop
 
 
 class SimSerialEnd:
-    """One end of a simulated line: the transport interface every serial driver takes.
-
-    write(data): async, returns when the bytes have left this end (paced by baud).
-    read(n, timeout_ms): async, up to n bytes; fewer (maybe none) when the timeout ends.
-    flush_input(): drop whatever arrived and has not been read.
-    """
+    peer = None  # the other end: what write() delivers to (set by whoever wires the line)
 
     def __init__(self, baud):
         self.baud = baud
-        self.peer = None
         self.on_receive = None  # a device model attached to this end instead of a driver
         self._rx = bytearray()
         self._arrived = asyncio.Event()
 
-    def wire_ms(self, nbytes):
-        return nbytes * _BITS_PER_BYTE * 1000 // self.baud
-
     async def write(self, data):
-        data = bytes(data)
+        # Like a UART driver, the caller's buffer is read while it goes out: not copied first.
         for i in range(0, len(data), _CHUNK):
             chunk = data[i : i + _CHUNK]
-            await sleep_ms(self.wire_ms(len(chunk)))
+            await sleep_ms(len(chunk) * 10000 // self.baud)  # 10 bits a byte, in ms
             self.peer.deliver(chunk)
 
     def deliver(self, data):
-        if self.on_receive is not None:
-            self.on_receive(data)
-            return
+        if self.on_receive:
+            return self.on_receive(data)
         self._rx.extend(data)
         self._arrived.set()
 
-    def inject(self, data):
-        """Bytes from a device model that is not itself paced (e.g. a reader's burst)."""
-        self.deliver(data)
+    # What a device model answers with on its peer: unpaced, like a reader's burst.
+    inject = deliver
 
     def in_waiting(self):
         return len(self._rx)
@@ -50,16 +41,14 @@ class SimSerialEnd:
         self._rx = bytearray()
 
     async def read(self, n, timeout_ms):
-        start = ticks_ms()
-        while not self._rx:
-            left = timeout_ms - ticks_diff(ticks_ms(), start)
-            if left <= 0:
-                return b""
+        # One wait: only a flush_input() racing it could end it early and empty, which every
+        # reader takes as the timeout it nearly was.
+        if not self._rx:
             self._arrived.clear()
             try:
-                await wait_for_ms(self._arrived.wait(), left)
+                await wait_for_ms(self._arrived.wait(), timeout_ms)
             except asyncio.TimeoutError:
-                return b""
+                pass
         data = bytes(self._rx[:n])
         self._rx = self._rx[n:]
         return data

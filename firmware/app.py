@@ -1,23 +1,14 @@
 # The terminal: one asyncio loop that starts the board's driver tasks, keeps the current
 # screen, feeds it events from the queue and redraws the display after each one.
+import gc
 import sys
 
-from compat import asyncio, const, ticks_diff, ticks_ms, wait_for_ms
+from compat import asyncio, const, ticks_ms, wait_for_ms
 from firmware.events import PRINTER, TICK, Event
 from firmware.overlay import load, module_of, unload
 
 _TICK_MS = const(1000)
-_PRINTER_POLL_MS = const(5000)
-_LAG_SAMPLES = const(64)
-
-
-def _report(exc):
-    if hasattr(sys, "print_exception"):
-        sys.print_exception(exc)
-    else:
-        import traceback
-
-        traceback.print_exception(exc)
+_POLL_EVERY = const(5)  # ticks between printer status checks
 
 
 class Terminal:
@@ -33,122 +24,125 @@ class Terminal:
         self.boots = 0
         self.printer_problem = None  # catalogue key of what the cashier must fix, or None
         self.screen = None
-        self.lag_ms = []  # event timestamp → handler start, for `make bench`
         self._print_lock = asyncio.Lock()
         self._poll_now = asyncio.Event()
 
     def home(self):
-        return load("firmware.ui.idle", "IdleScreen")(self)
+        return ("firmware.ui.idle", "IdleScreen")
 
     def apply_contrast(self, level=None):
         if level is None:
             level = self.store.get("contrast", 7)
         self.board.display.contrast(level * 255 // 9)
 
+    def poll_printer(self):
+        """Check the printer now, e.g. when the idle screen shows a problem the cashier may
+        just have fixed."""
+        self._poll_now.set()
+
     async def print_job(self, data):
-        """Print and return None, or the catalogue key of what stopped the printer. The job
-        is only reported printed when the printer confirms it still has paper afterwards."""
+        """Print and return None, or the catalogue key of what stopped the printer. A job is
+        only reported printed when the printer confirms it still has paper afterwards."""
+        return await self._printer(data)
+
+    async def _printer(self, data=None):
         from drivers.printer.printer import PrinterError, PrinterOffline
 
         async with self._print_lock:
             try:
-                await self.board.printer.print(data)
-                problem = None
-            except PrinterOffline:
-                problem = "printer-offline"
-            except PrinterError as e:
-                problem = e.reason
-        self._set_printer_problem(problem)
-        return problem
-
-    def _set_printer_problem(self, problem):
-        if problem != self.printer_problem:
-            self.printer_problem = problem
-            self.queue.put(Event(PRINTER, problem, ticks_ms()))
-
-    def poll_printer(self):
-        """Ask for a status check now, e.g. when the idle screen shows a printer problem
-        the cashier may just have fixed."""
-        self._poll_now.set()
-
-    async def _watch_printer(self):
-        from drivers.printer.printer import PrinterError, PrinterOffline
-
-        while True:
-            try:
-                await wait_for_ms(self._poll_now.wait(), _PRINTER_POLL_MS)
-            except asyncio.TimeoutError:
-                pass
-            self._poll_now.clear()
-            if self._print_lock.locked():
-                continue
-            async with self._print_lock:
-                try:
+                if data is None:
                     status = await self.board.printer.status()
                     problem = status.problem()
                     if problem is None and status.paper == "near-end":
                         problem = "paper-low"
-                except PrinterOffline:
-                    problem = "printer-offline"
-                except PrinterError as e:
-                    problem = e.reason
-            self._set_printer_problem(problem)
+                else:
+                    await self.board.printer.print(data)
+                    problem = None
+            except PrinterOffline:
+                problem = "printer-offline"
+            except PrinterError as e:
+                problem = e.reason
+        if problem != self.printer_problem:
+            self.printer_problem = problem
+            self.queue.put(Event(PRINTER, problem, ticks_ms()))
+        return problem
 
-    async def _tick(self):
+    async def _housekeeping(self):
+        # One task for the clock on the idle screen and the printer's status: fewer tasks,
+        # less heap. A clock tick never crowds out a key press: it is skipped when busy.
+        n = 0
         while True:
-            await self.clock.sleep_ms(_TICK_MS)
-            if not len(self.queue):  # a clock refresh must never crowd out a key press
+            try:
+                await wait_for_ms(self._poll_now.wait(), _TICK_MS)
+                n = _POLL_EVERY  # asked for: poll now
+            except asyncio.TimeoutError:
+                n += 1
+            self._poll_now.clear()
+            if not len(self.queue):
                 self.queue.put(Event(TICK, None, ticks_ms()))
+            if n >= _POLL_EVERY and not self._print_lock.locked():
+                n = 0
+                await self._printer()
 
     async def _enter(self, screen):
-        while screen is not None:
-            old = self.screen
-            self.screen = screen
-            if old is not None and module_of(old) != module_of(screen):
-                unload(module_of(old))
-            self._draw()
-            start = getattr(screen, "start", None)
-            screen = await start() if start else None
-            if screen is self.screen:
-                self._draw()
-                screen = None
+        """Make `screen` current, drawn and started; returns what its start() returned (the
+        next screen, itself to be drawn again, or None). `screen` is a Screen, or (module,
+        class, arguments…) to load only once the current overlay has gone, so that two
+        overlays never share the heap."""
+        old = self.screen
+        name = screen[0] if type(screen) is tuple else module_of(screen)
+        uses = ""
+        if old is not None and module_of(old) != name:
+            uses = getattr(sys.modules.get(module_of(old)), "USES", "")
+            unload(module_of(old))
+        old = self.screen = None  # let the old screen and its module go first
+        gc.collect()  # and be free before the next one loads into the holes they leave
+        if type(screen) is tuple:
+            screen = load(screen[0], screen[1])(self, *screen[2:])
+        # Helpers an overlay lists in USES (names, children before their package) go with
+        # it, unless the next one uses them too: then they stay where they are.
+        keep = getattr(sys.modules.get(module_of(screen)), "USES", "").split()
+        for dep in uses.split():
+            if dep not in keep:
+                unload(dep)
+        self.screen = screen
+        self._draw()
+        start = getattr(screen, "start", None)
+        return await start() if start else None
 
     def _draw(self):
-        canvas = self.board.canvas
-        self.screen.draw(canvas)
-        canvas.show()
-
-    def _record_lag(self, event):
-        if len(self.lag_ms) >= _LAG_SAMPLES:
-            self.lag_ms.pop(0)
-        self.lag_ms.append(ticks_diff(ticks_ms(), event.ticks))
-
-    def boot(self):
-        self.boots = self.store.get("boots", 0) + 1
-        self.store.put("boots", self.boots)
-        self.apply_contrast()
+        self.screen.draw(self.board.canvas)
+        self.board.canvas.show()
 
     async def run(self):
         start = getattr(self.board, "start", None)
         if start:
             await start()
         self.board.display.init()
-        self.boot()
+        self.boots = self.store.get("boots", 0) + 1
+        self.store.put("boots", self.boots)
+        self.apply_contrast()
+        report = getattr(self.board, "state", None)  # the activation state, for the simulator
+        if report:
+            report((self.store.get("activation") or {"state": "FACTORY"})["state"])
         for task in self.board.tasks():
             asyncio.create_task(task)
-        asyncio.create_task(self._tick())
-        asyncio.create_task(self._watch_printer())
-        await self._enter(self.home())
+        asyncio.create_task(self._housekeeping())
+        nxt = self.home()
         while True:
-            event = await self.queue.get()
-            if event.kind == "key":
-                self._record_lag(event)
+            # One reference to the screen on its way in (nxt) and none to those gone by, so
+            # that an overlay's module is freed as soon as the terminal leaves it.
             try:
-                nxt = await self.screen.handle(event)
-            except Exception as e:  # a screen's bug must not take the terminal down
-                _report(e)
+                if nxt is None or nxt is self.screen:
+                    if nxt is not None:
+                        self._draw()
+                    event = await self.queue.get()
+                    nxt = await self.screen.handle(event)
+                else:
+                    nxt = await self._enter(nxt)
+            except Exception as e:  # a screen's bug, or no heap to load it, must not take the
+                if hasattr(sys, "print_exception"):  # terminal down
+                    sys.print_exception(e)
+                else:
+                    print("screen error: %r" % e)
                 nxt = self.home()
-            if nxt is self.screen:
-                self._draw()
-            elif nxt is not None:
-                await self._enter(nxt)

@@ -26,9 +26,6 @@ class Event:
             and self.ticks == other.ticks
         )
 
-    def __repr__(self):
-        return "Event(%r, %r, %r)" % (self.kind, self.value, self.ticks)
-
 
 class EventQueue:
     """A fixed ring of events. put() never blocks or allocates a slot; get() is awaited."""

@@ -128,11 +128,42 @@ def hmac_sha256(key, msg):
     if len(key) > 64:
         key = hashlib.sha256(key).digest()
     key = key + bytes(64 - len(key))
-    inner = hashlib.sha256(bytes([b ^ 0x36 for b in key]))
+    # Generators, not lists: a 64-item list is one 17-block allocation on a fragmented heap.
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
     inner.update(msg)
-    outer = hashlib.sha256(bytes([b ^ 0x5C for b in key]))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
     outer.update(inner.digest())
     return outer.digest()
+
+
+def pbkdf2_sha256(password, salt, iterations, dklen=32):
+    """PBKDF2-HMAC-SHA256 (RFC 8018): hashlib's where the port has it, else the same rounds
+    over hashlib.sha256 with the HMAC pads computed once (MicroPython has neither)."""
+    import hashlib
+
+    if hasattr(hashlib, "pbkdf2_hmac"):
+        return hashlib.pbkdf2_hmac("sha256", password, salt, iterations, dklen)
+    sha = hashlib.sha256
+    if len(password) > 64:
+        password = sha(password).digest()
+    key = password + bytes(64 - len(password))
+    ipad = bytes(b ^ 0x36 for b in key)
+    opad = bytes(b ^ 0x5C for b in key)
+    out = b""
+    block = 0
+    while len(out) < dklen:
+        block += 1
+        u = salt + block.to_bytes(4, "big")
+        acc = 0  # XOR of every round as one big integer: no per-byte loop
+        for _ in range(iterations):
+            h = sha(ipad)
+            h.update(u)
+            h2 = sha(opad)
+            h2.update(h.digest())
+            u = h2.digest()
+            acc ^= int.from_bytes(u, "big")
+        out += acc.to_bytes(32, "big")
+    return out[:dklen]
 
 
 _cryptolib = None  # MicroPython's cryptolib, False on CPython (looked up on first use)

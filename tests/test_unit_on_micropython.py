@@ -1,11 +1,12 @@
-# The unit tests pytest runs on CPython, run again inside the real MicroPython binary.
+# The unit tests pytest runs on CPython, run again inside the real MicroPython binary, with a
+# 64 KiB heap, against the firmware compiled as a device gets it (.mpy).
 import glob
 import os
 import subprocess
 
 import pytest
 
-from tests.runtimes import ROOT, micropython_cmd, micropython_env
+from tests.runtimes import ROOT, micropython_cmd, micropython_device_env
 
 MODULES = sorted(
     "tests.unit." + os.path.basename(p)[:-3]
@@ -15,10 +16,11 @@ MODULES = sorted(
 
 @pytest.mark.parametrize("module", MODULES)
 def test_module_on_micropython(module):
+    env, cwd = micropython_device_env()
     proc = subprocess.run(
-        micropython_cmd("tests/mp_runner.py", module),
-        cwd=ROOT,
-        env=micropython_env(),
+        micropython_cmd(os.path.join(ROOT, "tests", "mp_runner.py"), module),
+        cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,

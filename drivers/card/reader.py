@@ -3,34 +3,39 @@
 # dropped on the spot — only PAN and expiry survive, in the Card — and nothing here ever
 # shows more than the first 6 / last 4 digits.
 #
-# CardReadError.reason: "bad-lrc", "too-long", "bad-frame", "timeout" (framing, see frame.py),
+# The line protocol: STX type payload ETX LRC, where LRC is the XOR of every byte from type
+# through ETX. Types: S swipe (payload: track 2 ";PAN=YYMM...?"), I insert and T tap (payload
+# "PAN=YYMM"), R card removed (no payload). drivers/card/sim.py builds the frames.
+#
+# CardReadError.reason: "bad-lrc", "too-long", "bad-frame", "timeout" (framing),
 # "bad-track" (sentinels, separator, characters), "bad-pan" (not 12..19 digits), "bad-luhn",
 # "bad-expiry" (month not 01..12), "bad-type" (a frame type this reader does not send).
 from compat import const
-from drivers.card.frame import INSERT, REMOVED, SWIPE, TAP, FrameDecoder
 from firmware.events import CARD, Event
 
-METHOD_SWIPE = "swipe"
-METHOD_INSERT = "insert"
-METHOD_TAP = "tap"
-METHOD_REMOVED = "removed"  # Card(METHOD_REMOVED, "", ""): the card left the slot or field
-
+_STX = const(0x02)
+_ETX = const(0x03)
+_MAX_BODY = const(128)  # type + payload; longer is line noise, not a card
 _READ_SIZE = const(64)
 _READ_TIMEOUT_MS = const(200)  # a frame takes ~50 ms at 9600 baud; longer silence ends it
 _TRACK2_MAX = const(40)  # ISO/IEC 7813: 37 data characters plus sentinels and LRC
 _PAN_MIN = const(12)
 _PAN_MAX = const(19)
 
+_IDLE = const(0)  # skipping bytes until STX
+_BODY = const(1)  # type and payload until ETX
+_CHECK = const(2)  # the LRC byte
+
 
 class CardReadError(Exception):
+    # Posted as an event value rather than raised; Exception's args keep the reason for str().
     def __init__(self, reason):
-        super().__init__(reason)
         self.reason = reason
 
 
 class Card:
     def __init__(self, method, pan, expiry):
-        self.method = method
+        self.method = method  # "swipe", "insert", "tap", or "removed" with pan and expiry ""
         self.pan = pan
         self.expiry = expiry  # "YYMM"
         self.last4 = pan[-4:]
@@ -76,92 +81,121 @@ def luhn_ok(pan):
     return bool(pan) and total % 10 == 0
 
 
-def parse_track2(track):
-    """ ";PAN=YYMM<service code><discretionary>?" → (pan, "YYMM"); raises CardReadError."""
-    text = _ascii(track)
-    if len(text) < 2 or len(text) > _TRACK2_MAX or text[0] != ";" or text[-1] != "?":
-        raise CardReadError("bad-track")
-    pan, rest = _split(text[1:-1])
-    if len(rest) < 7 or not _digits(rest):  # YYMM and the 3-digit service code are mandatory
-        raise CardReadError("bad-track")
-    return _check_pan(pan), _check_expiry(rest[:4])
-
-
-def parse_chip(data):
-    """ "PAN=YYMM" (insert and tap frames) → (pan, "YYMM"); raises CardReadError."""
-    pan, expiry = _split(_ascii(data))
-    if len(expiry) != 4:
-        raise CardReadError("bad-track")
-    return _check_pan(pan), _check_expiry(expiry)
-
-
-def _ascii(data):
-    if isinstance(data, str):
-        return data
-    for b in data:
-        if b < 0x20 or b > 0x7E:
-            raise CardReadError("bad-track")
-    return data.decode()
-
-
-def _split(body):
-    sep = body.find("=")
-    if sep < 0:
-        raise CardReadError("bad-track")
-    return body[:sep], body[sep + 1 :]
-
-
-def _digits(s):
-    for ch in s:
-        if not "0" <= ch <= "9":
-            return False
-    return True
-
-
-def _check_pan(pan):
-    if not _PAN_MIN <= len(pan) <= _PAN_MAX or not _digits(pan):
-        raise CardReadError("bad-pan")
-    if not luhn_ok(pan):
-        raise CardReadError("bad-luhn")
-    return pan
-
-
-def _check_expiry(yymm):
-    if not _digits(yymm) or not 1 <= int(yymm[2:]) <= 12:
-        raise CardReadError("bad-expiry")
-    return yymm
-
-
 def card_from_frame(kind, payload):
-    """One decoder item → Card or CardReadError (returned, not raised: both become events)."""
-    try:
-        if kind is None:
-            return CardReadError(payload)
-        if kind == SWIPE:
-            pan, expiry = parse_track2(payload)
-            return Card(METHOD_SWIPE, pan, expiry)
-        if kind == INSERT or kind == TAP:
-            pan, expiry = parse_chip(payload)
-            return Card(METHOD_INSERT if kind == INSERT else METHOD_TAP, pan, expiry)
-        if kind == REMOVED:
-            return Card(METHOD_REMOVED, "", "")
+    """One item of CardReader.feed() → Card or CardReadError (returned, not raised: both
+    become events). The payload may also be given as str."""
+    if kind is None:
+        return CardReadError(payload)
+    if kind == "R":
+        return Card("removed", "", "")
+    if kind == "S":
+        method = "swipe"
+    elif kind == "I":
+        method = "insert"
+    elif kind == "T":
+        method = "tap"
+    else:
         return CardReadError("bad-type")
-    except CardReadError as e:
-        return e
+    if isinstance(payload, str):
+        payload = payload.encode()
+    for b in payload:
+        if b < 0x20 or b > 0x7E:
+            return CardReadError("bad-track")
+    text = payload.decode()
+    if kind == "S":  # ";PAN=YYMM<service code><discretionary>?"
+        if len(text) < 2 or len(text) > _TRACK2_MAX or text[0] != ";" or text[-1] != "?":
+            return CardReadError("bad-track")
+        text = text[1:-1]
+    sep = text.find("=")
+    if sep < 0:
+        return CardReadError("bad-track")
+    pan = text[:sep]
+    rest = text[sep + 1 :]
+    if kind != "S":
+        if len(rest) != 4:  # "PAN=YYMM" exactly
+            return CardReadError("bad-track")
+    elif len(rest) < 7 or not rest.isdigit():  # YYMM and the 3-digit service code are mandatory
+        return CardReadError("bad-track")
+    # isdigit() is 0-9 only here: the payload was checked to be printable ASCII.
+    if not _PAN_MIN <= len(pan) <= _PAN_MAX or not pan.isdigit():
+        return CardReadError("bad-pan")
+    if not luhn_ok(pan):
+        return CardReadError("bad-luhn")
+    expiry = rest[:4]
+    if not expiry.isdigit() or not 1 <= int(expiry[2:]) <= 12:
+        return CardReadError("bad-expiry")
+    return Card(method, pan, expiry)
 
 
 class CardReader:
-    def __init__(self, transport):
+    """feed() turns bytes into frames: (type, payload bytes) for a good frame, (None, reason)
+    for one that had to be dropped — "bad-lrc", "too-long", "bad-frame" (a new STX or an empty
+    body cut it short) or "timeout" (empty bytes: the read timed out with a frame still open).
+    Dropped frames count in .errors. run() turns frames into CARD events.
+
+    Track data passes through one preallocated buffer that is zeroed as soon as a frame is
+    handed out or dropped, so no copy of it outlives the caller's own."""
+
+    def __init__(self, transport, max_body=_MAX_BODY):
         self.transport = transport
-        self.decoder = FrameDecoder()
+        self.errors = 0
+        self._buf = bytearray(max_body)
+        self._len = 0
+        self._lrc = 0
+        self._state = _IDLE
 
     def feed(self, data):
-        """Bytes from the line → [Card | CardReadError]; empty bytes mean the read timed out."""
-        items = self.decoder.feed(data) if data else self.decoder.timeout()
-        return [card_from_frame(kind, payload) for kind, payload in items]
+        out = []
+        if not data:
+            if self._state != _IDLE:
+                out.append(self._end("timeout"))
+            return out
+        buf = self._buf
+        for b in data:
+            state = self._state
+            if state == _IDLE:
+                if b == _STX:
+                    self._state = _BODY
+            elif state == _BODY:
+                if b == _ETX:
+                    self._lrc ^= b
+                    self._state = _CHECK
+                elif b == _STX:
+                    # The reader began again mid-frame (power blip, second swipe): the first
+                    # read is lost, and the cashier must hear about it.
+                    out.append(self._end("bad-frame"))
+                    self._state = _BODY
+                elif self._len == len(buf):
+                    out.append(self._end("too-long"))
+                else:
+                    buf[self._len] = b
+                    self._len += 1
+                    self._lrc ^= b
+            elif b != self._lrc:
+                out.append(self._end("bad-lrc"))
+            elif not self._len:
+                out.append(self._end("bad-frame"))
+            else:
+                out.append(self._end(None))
+        return out
+
+    def _end(self, reason):
+        """Close the open frame: the frame itself, or (None, reason) when it is dropped."""
+        buf = self._buf
+        if reason:
+            self.errors += 1
+            item = (None, reason)
+        else:
+            item = (chr(buf[0]), bytes(memoryview(buf)[1 : self._len]))
+        for i in range(self._len):
+            buf[i] = 0
+        self._len = 0
+        self._lrc = 0
+        self._state = _IDLE
+        return item
 
     async def run(self, queue, clock):
         while True:
             data = await self.transport.read(_READ_SIZE, _READ_TIMEOUT_MS)
-            for value in self.feed(data):
-                queue.put(Event(CARD, value, clock.ticks_ms()))
+            for kind, payload in self.feed(data):
+                queue.put(Event(CARD, card_from_frame(kind, payload), clock.ticks_ms()))

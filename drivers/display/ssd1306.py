@@ -40,74 +40,56 @@ class SSD1306:
         self.addr = addr
         self.width = width
         self.height = height
-        self.pages = height // 8
         self.external_vcc = external_vcc
-        # Panels narrower than the 128-column RAM are wired to its middle columns.
-        self._col0 = (_RAM_WIDTH - width) // 2
+        col0 = (_RAM_WIDTH - width) >> 1  # narrower panels are wired to the RAM's middle columns
         self._window = bytearray(
-            (
-                _CTRL_COMMANDS,
-                _SET_COL_ADDR,
-                self._col0,
-                self._col0 + width - 1,
-                _SET_PAGE_ADDR,
-                0,
-                0,
-            )
+            (_CTRL_COMMANDS, _SET_COL_ADDR, col0, col0 + width - 1, _SET_PAGE_ADDR, 0, 0)
         )
         self._page = bytearray(width + 1)
         self._page[0] = _CTRL_DATA
 
-    def _commands(self, *cmds):
-        self.i2c.writeto(self.addr, bytes((_CTRL_COMMANDS,) + cmds))
-
-    def init_sequence(self):
-        ext = self.external_vcc
-        return bytes(
-            (
-                _CTRL_COMMANDS,
-                _SET_DISP,  # off while reconfiguring
-                _SET_CLK_DIV,
-                _CLK_DIV_RESET,
-                _SET_MUX_RATIO,
-                self.height - 1,
-                _SET_DISP_OFFSET,
-                0,
-                _SET_START_LINE,
-                _SET_CHARGE_PUMP,
-                _PUMP_OFF if ext else _PUMP_ON,
-                _SET_MEM_ADDR,
-                _HORIZONTAL,  # show() relies on the pointer wrapping to the next page
-                _SET_SEG_REMAP | 1,  # column 127 on SEG0: with the next one, RAM (0,0) is top left
-                _SET_COM_OUT_DIR | 8,
-                _SET_COM_PINS,
-                0x02 if self.width > 2 * self.height else 0x12,  # sequential for 128x32
-                _SET_CONTRAST,
-                0x9F if ext else 0xCF,
-                _SET_PRECHARGE,
-                0x22 if ext else 0xF1,
-                _SET_VCOM_DETECT,
-                _VCOM_083,
-                _FOLLOW_RAM,
-                _SET_NORM_INV,
-                _SCROLL_OFF,  # a warm MCU reset can leave a scroll running, which corrupts writes
-                _SET_DISP | 1,
-            )
-        )
-
     def init(self):
-        self.i2c.writeto(self.addr, self.init_sequence())
+        ext = self.external_vcc
+        cmds = (
+            _CTRL_COMMANDS,
+            _SET_DISP,  # off while reconfiguring
+            _SET_CLK_DIV,
+            _CLK_DIV_RESET,
+            _SET_MUX_RATIO,
+            self.height - 1,
+            _SET_DISP_OFFSET,
+            0,
+            _SET_START_LINE,
+            _SET_CHARGE_PUMP,
+            _PUMP_OFF if ext else _PUMP_ON,
+            _SET_MEM_ADDR,
+            _HORIZONTAL,  # show() relies on the pointer wrapping to the next page
+            _SET_SEG_REMAP | 1,  # column 127 on SEG0: with the next one, RAM (0,0) is top left
+            _SET_COM_OUT_DIR | 8,
+            _SET_COM_PINS,
+            0x02 if self.width > 2 * self.height else 0x12,  # sequential for 128x32
+            _SET_CONTRAST,
+            0x9F if ext else 0xCF,
+            _SET_PRECHARGE,
+            0x22 if ext else 0xF1,
+            _SET_VCOM_DETECT,
+            _VCOM_083,
+            _FOLLOW_RAM,
+            _SET_NORM_INV,
+            _SCROLL_OFF,  # a warm MCU reset can leave a scroll running, which corrupts writes
+            _SET_DISP | 1,
+        )
+        self.i2c.writeto(self.addr, bytes(cmds))
 
     def contrast(self, value):
-        if not 0 <= value <= 255:
-            raise ValueError("contrast must be 0..255")
-        self._commands(_SET_CONTRAST, value)
+        # bytes() raises ValueError for a value outside 0..255 before anything is sent.
+        self.i2c.writeto(self.addr, bytes((_CTRL_COMMANDS, _SET_CONTRAST, value)))
 
     def power(self, on):
-        self._commands(_SET_DISP | (1 if on else 0))
+        self.i2c.writeto(self.addr, bytes((_CTRL_COMMANDS, _SET_DISP | (1 if on else 0))))
 
     def invert(self, on):
-        self._commands(_SET_NORM_INV | (1 if on else 0))
+        self.i2c.writeto(self.addr, bytes((_CTRL_COMMANDS, _SET_NORM_INV | (1 if on else 0))))
 
     def show(self, buf, pages):
         """Send the given pages (8-pixel bands, 0 at the top) of a MONO_VLSB buffer."""
@@ -116,7 +98,7 @@ class SSD1306:
         window = self._window
         data = self._page
         for p in pages:
-            if not 0 <= p < self.pages:
+            if not 0 <= p < self.height >> 3:
                 raise ValueError("page out of range: %r" % (p,))
             window[5] = p
             window[6] = p

@@ -10,93 +10,81 @@ _NO_CHANGES = []
 
 class KeyMatrix:
     def __init__(self, row_pins, col_pins, keymap, debounce_ms=20):
-        nrows = len(row_pins)
-        ncols = len(col_pins)
-        if len(keymap) != nrows * ncols:
-            raise ValueError("keymap has %d keys for %dx%d pins" % (len(keymap), nrows, ncols))
-        self._rows = row_pins
-        self._cols = col_pins
-        self._keymap = keymap
+        n = len(row_pins) * len(col_pins)
+        if len(keymap) != n:
+            raise ValueError(
+                "keymap has %d keys for %dx%d pins" % (len(keymap), len(row_pins), len(col_pins))
+            )
+        self.row_pins = row_pins
+        self.col_pins = col_pins
+        self.keymap = keymap
         self.debounce_ms = debounce_ms
-        n = nrows * ncols
         self._stable = bytearray(n)  # 1 = pressed after debounce
-        self._pending = bytearray(n)  # 1 = raw reading has differed from _stable since _since
-        self._since = [0] * n
-        self._raw_bits = [0] * nrows  # column bit set = that key reads closed this pass
-        self._ghost_bits = [0] * nrows  # column bit set = that key is part of a rectangle
+        self._since = [None] * n  # ticks since the reading differs from _stable, else None
+        self._raw = [0] * len(row_pins)  # per row: column bit set = that key reads closed
         for pin in row_pins:
             pin.value(1)
 
     def pressed(self):
         """Names of the keys held down after debounce."""
-        return [self._keymap[i] for i in range(len(self._stable)) if self._stable[i]]
+        keys = []
+        for i in range(len(self._stable)):
+            if self._stable[i]:
+                keys.append(self.keymap[i])
+        return keys
 
     def scan(self, now_ms):
         """One pass over the matrix. Returns [(key, pressed)] for keys whose debounced state
         changed; a pass without changes returns one shared empty list (read it, don't grow it)
         so the steady state allocates nothing."""
-        changes = _NO_CHANGES
-        self._read_raw()
-        self._find_ghosts()
-        ncols = len(self._cols)
-        keymap = self._keymap
-        stable = self._stable
-        pending = self._pending
-        since = self._since
-        k = 0
-        for r in range(len(self._rows)):
-            raw_bits = self._raw_bits[r]
-            ghost_bits = self._ghost_bits[r]
-            for c in range(ncols):
-                if (ghost_bits >> c) & 1:
-                    # A closed rectangle makes a fourth switch look closed (current flows back
-                    # through the other three), so none of the four can be trusted until one
-                    # opens: keep what was known and start its debounce afresh.
-                    pending[k] = 0
-                elif keymap[k] is not None:
-                    raw = (raw_bits >> c) & 1
-                    if raw == stable[k]:
-                        pending[k] = 0
-                    else:
-                        if not pending[k]:
-                            pending[k] = 1
-                            since[k] = now_ms
-                        if ticks_diff(now_ms, since[k]) >= self.debounce_ms:
-                            stable[k] = raw
-                            pending[k] = 0
-                            if changes is _NO_CHANGES:
-                                changes = []
-                            changes.append((keymap[k], raw == 1))
-                k += 1
-        return changes
-
-    def _read_raw(self):
-        cols = self._cols
+        cols = self.col_pins
         ncols = len(cols)
+        raw = self._raw
+        nrows = len(raw)
         r = 0
-        for row in self._rows:
+        for row in self.row_pins:
             row.value(0)
             bits = 0
             for c in range(ncols):
                 if not cols[c].value():
                     bits |= 1 << c
             row.value(1)
-            self._raw_bits[r] = bits
+            raw[r] = bits
             r += 1
-
-    def _find_ghosts(self):
-        raw_bits = self._raw_bits
-        ghost_bits = self._ghost_bits
-        nrows = len(raw_bits)
+        changes = _NO_CHANGES
+        keymap = self.keymap
+        stable = self._stable
+        since = self._since
+        k = 0
         for r in range(nrows):
-            ghost_bits[r] = 0
-        for a in range(nrows - 1):
-            if raw_bits[a] & (raw_bits[a] - 1):  # a rectangle needs two closed keys in a row
-                for b in range(a + 1, nrows):
-                    shared = raw_bits[a] & raw_bits[b]
-                    if shared & (shared - 1):
-                        ghost_bits[a] |= shared
-                        ghost_bits[b] |= shared
+            bits = raw[r]
+            # Two closed keys in this row sharing their columns with two in another row close a
+            # rectangle, and then a fourth switch looks closed too (current flows back through
+            # the other three): none of the four can be trusted until one opens.
+            ghosts = 0
+            if bits & (bits - 1):
+                for other in range(nrows):
+                    shared = bits & raw[other]
+                    if other != r and shared & (shared - 1):
+                        ghosts |= shared
+            for c in range(ncols):
+                if (ghosts >> c) & 1:
+                    since[k] = None  # keep what was known; its debounce starts afresh
+                elif keymap[k] is not None:
+                    down = (bits >> c) & 1
+                    if down == stable[k]:
+                        since[k] = None
+                    else:
+                        if since[k] is None:
+                            since[k] = now_ms
+                        if ticks_diff(now_ms, since[k]) >= self.debounce_ms:
+                            stable[k] = down
+                            since[k] = None
+                            if changes is _NO_CHANGES:
+                                changes = []
+                            changes.append((keymap[k], down == 1))
+                k += 1
+        return changes
 
     async def run(self, queue, clock, period_ms=5):
         """Scan forever, posting Event(KEY, name, ticks) for each debounced press."""

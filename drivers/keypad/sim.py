@@ -3,28 +3,43 @@
 # row driven low (the low driver wins, as with open-drain rows or a stronger sink). That path
 # through three closed switches is how real matrices without diodes "ghost" a fourth key.
 # Reads allocate nothing, so KeyMatrix's no-allocation property can be measured through it.
+# The sim board runs it inside the firmware, hence one pin class for rows and columns alike.
 
 
-class _RowPin:
-    def __init__(self, wires, row):
-        self._wires = wires
-        self._row = row
+class _Pin:
+    """machine.Pin's value() for one wire: row r is index r (an output the driver sets),
+    column c is index ~c (an input that reads the wires)."""
 
-    def value(self, level=None):
-        if level is None:
-            return self._wires.levels[self._row]
-        self._wires.levels[self._row] = 1 if level else 0
-
-
-class _ColPin:
-    def __init__(self, wires, col):
-        self._wires = wires
-        self._col = col
+    def __init__(self, wires, index):
+        self.wires = wires
+        self.index = index
 
     def value(self, level=None):
+        wires = self.wires
+        i = self.index
+        if i >= 0:
+            if level is None:
+                return 0 if (wires.low >> i) & 1 else 1
+            if level:
+                wires.low &= ~(1 << i)
+            else:
+                wires.low |= 1 << i
+            return None
         if level is not None:
-            raise OSError("column %d is an input" % self._col)
-        return 0 if self._wires.column_low(self._col) else 1
+            raise OSError("column %d is an input" % ~i)
+        # Grow the set of wires joined to this column until it stops growing.
+        closed = wires.closed
+        cols = 1 << ~i
+        rows = 0
+        grown = True
+        while grown:
+            grown = False
+            for r in range(len(closed)):
+                if closed[r] & cols and not (rows >> r) & 1:
+                    rows |= 1 << r
+                    cols |= closed[r]
+                    grown = True
+        return 0 if rows & wires.low else 1
 
 
 class FakeMatrix:
@@ -32,63 +47,30 @@ class FakeMatrix:
     the switch at a key (a name from keymap, or a (row, col) position)."""
 
     def __init__(self, rows, cols, keymap=None):
-        self.rows = rows
-        self.cols = cols
         self.keymap = keymap
-        self.levels = bytearray(b"\x01" * rows)  # pulled up until the driver drives them
-        self._by_col = [0] * cols  # row bits of the closed switches on each column
-        self._by_row = [0] * rows  # column bits of the closed switches on each row
-        self.row_pins = [_RowPin(self, r) for r in range(rows)]
-        self.col_pins = [_ColPin(self, c) for c in range(cols)]
+        self.low = 0  # bit r: row r driven low (rows float high until the driver drives them)
+        self.closed = [0] * rows  # per row: column bits of its closed switches
+        self.row_pins = []
+        self.col_pins = []
+        for r in range(rows):
+            self.row_pins.append(_Pin(self, r))
+        for c in range(cols):
+            self.col_pins.append(_Pin(self, ~c))
 
-    def position(self, key):
+    def press(self, key, closed=True):
+        """Close the switch at key (open it with closed=False); ValueError if there is none."""
+        cols = len(self.col_pins)
+        row = col = -1
         if isinstance(key, tuple):
             row, col = key
+        elif self.keymap and key in self.keymap:
+            row, col = divmod(self.keymap.index(key), cols)
+        if not (0 <= row < len(self.closed) and 0 <= col < cols):
+            raise ValueError("no key %r on this matrix" % (key,))
+        if closed:
+            self.closed[row] |= 1 << col
         else:
-            if self.keymap is None or key not in self.keymap:
-                raise ValueError("no key %r on this matrix" % (key,))
-            i = self.keymap.index(key)
-            row, col = i // self.cols, i % self.cols
-        if not (0 <= row < self.rows and 0 <= col < self.cols):
-            raise ValueError("no position %r on this matrix" % (key,))
-        return row, col
-
-    def press(self, key):
-        row, col = self.position(key)
-        self._by_col[col] |= 1 << row
-        self._by_row[row] |= 1 << col
+            self.closed[row] &= ~(1 << col)
 
     def release(self, key):
-        row, col = self.position(key)
-        self._by_col[col] &= ~(1 << row)
-        self._by_row[row] &= ~(1 << col)
-
-    def release_all(self):
-        for c in range(self.cols):
-            self._by_col[c] = 0
-        for r in range(self.rows):
-            self._by_row[r] = 0
-
-    def column_low(self, col):
-        if not self._by_col[col]:
-            return False
-        # Grow the set of wires joined to this column until it stops growing.
-        cols = 1 << col
-        rows = 0
-        while True:
-            grown_rows = rows
-            for c in range(self.cols):
-                if (cols >> c) & 1:
-                    grown_rows |= self._by_col[c]
-            grown_cols = cols
-            for r in range(self.rows):
-                if (grown_rows >> r) & 1:
-                    grown_cols |= self._by_row[r]
-            if grown_rows == rows and grown_cols == cols:
-                break
-            rows = grown_rows
-            cols = grown_cols
-        for r in range(self.rows):
-            if (rows >> r) & 1 and not self.levels[r]:
-                return True
-        return False
+        self.press(key, False)

@@ -1,5 +1,9 @@
 # ESC/POS encoder: every function returns the bytes of one command. No I/O, so the same job can
 # go to a UART, a file or the simulator's paper view.
+# Heap (the module stays loaded while a screen builds a job): commands are built from lists at
+# run time, because every bytes literal or constant tuple would be a heap object of its own;
+# errors name the bad argument, an identifier the module interns anyway, where a sentence
+# would be one more string object.
 from compat import const
 
 _ESC = const(0x1B)
@@ -13,7 +17,6 @@ RIGHT = const(2)
 INIT = b"\x1b@"  # clears the print buffer and every mode a previous (maybe aborted) job left
 
 _QR_MAX = const(7089)  # the most GS ( k fn 180 stores (QR version 40, numeric)
-_QUESTION = const(0x3F)
 
 
 def text(s):
@@ -21,41 +24,38 @@ def text(s):
     # Control bytes are replaced too, so text from a server (a product name) can never smuggle a
     # command into the job. Encoding lives only here: GB18030 for FS & mode slots in later.
     raw = s.encode()
-    if len(raw) == len(s):
-        for b in raw:
-            if b < 0x20 or b == 0x7F:
-                break
-        else:
-            return raw
-    out = bytearray(len(s))
-    for i, c in enumerate(s):
+    # The usual all-printable line is checked by min/max, which loop in C.
+    if len(raw) == len(s) and (not raw or (min(raw) >= 0x20 and max(raw) < 0x7F)):
+        return raw
+    out = bytearray()
+    for c in s:
         b = ord(c)
-        out[i] = b if 0x20 <= b < 0x7F else _QUESTION
+        out.append(b if 0x20 <= b < 0x7F else 0x3F)  # '?'
     return bytes(out)
 
 
 def bold(on):
-    return b"\x1bE\x01" if on else b"\x1bE\x00"
+    return bytes([_ESC, 0x45, 1 if on else 0])
 
 
 def size(width, height):
     # GS ! n: character magnification, 1..8 in each direction.
     if not (1 <= width <= 8 and 1 <= height <= 8):
-        raise ValueError("size 1..8")
-    return bytes((_GS, 0x21, (width - 1) << 4 | (height - 1)))
+        raise ValueError("size")  # width and height 1..8
+    return bytes([_GS, 0x21, (width - 1) << 4 | (height - 1)])
 
 
 def align(where):
-    if where not in (LEFT, CENTER, RIGHT):
-        raise ValueError("align LEFT|CENTER|RIGHT")
-    return bytes((_ESC, 0x61, where))
+    if where < LEFT or where > RIGHT:
+        raise ValueError("where")
+    return bytes([_ESC, 0x61, where])
 
 
 def feed(lines):
     # ESC d n: print the buffer and feed n lines.
-    if not 0 <= lines <= 255:
-        raise ValueError("feed 0..255")
-    return bytes((_ESC, 0x64, lines))
+    if lines < 0 or lines > 255:
+        raise ValueError("lines")  # 0..255
+    return bytes([_ESC, 0x64, lines])
 
 
 def cut(partial=False):
@@ -63,34 +63,32 @@ def cut(partial=False):
     # Function A (GS V 0) cuts where the paper stands, slicing through the last lines printed;
     # B feeds the head-to-cutter distance first, whatever the model's geometry. A partial cut
     # leaves a hinge so the receipt does not drop on the floor.
-    return bytes((_GS, 0x56, 66 if partial else 65, 0))
-
-
-def _qr_fn(fn, args):
-    n = len(args) + 2
-    return bytes((_GS, 0x28, 0x6B, n & 0xFF, n >> 8, 49, fn)) + args
+    return bytes([_GS, 0x56, 66 if partial else 65, 0])
 
 
 def qr(data, module_size=4, ec="M"):
-    # QR model 2 via GS ( k: select model, module size, error level, store data, print.
-    # str data is sent as UTF-8 (QR byte mode; phone scanners read it as UTF-8).
+    # QR model 2 via GS ( k pL pH 49 fn: select model, module size, error level, store data,
+    # print. str data is sent as UTF-8 (QR byte mode; phone scanners read it as UTF-8).
     if isinstance(data, str):
         data = data.encode()
-    if not data or len(data) > _QR_MAX:
-        raise ValueError("qr data 1..%d bytes" % _QR_MAX)
+    if not 0 < len(data) <= _QR_MAX:
+        raise ValueError("data")
     if not 1 <= module_size <= 16:
-        raise ValueError("qr module size 1..16")
+        raise ValueError("module_size")
     level = "LMQH".find(ec)
     if len(ec) != 1 or level < 0:
-        raise ValueError("qr ec L|M|Q|H")
-    return b"".join(
-        (
-            _qr_fn(65, b"\x32\x00"),  # fn 165: model 2
-            _qr_fn(67, bytes((module_size,))),  # fn 167: dots per module
-            _qr_fn(69, bytes((48 + level,))),  # fn 169: error correction
-            _qr_fn(80, b"\x30" + bytes(data)),  # fn 180: store in the symbol area
-            _qr_fn(81, b"\x30"),  # fn 181: print the stored symbol
+        raise ValueError("ec")  # L, M, Q or H
+    gs_k = [_GS, 0x28, 0x6B]
+    n = len(data) + 3
+    return (
+        bytes(
+            (gs_k + [4, 0, 49, 65, 50, 0])  # fn 165: model 2
+            + (gs_k + [3, 0, 49, 67, module_size])  # fn 167: dots per module
+            + (gs_k + [3, 0, 49, 69, 48 + level])  # fn 169: error correction
+            + (gs_k + [n & 0xFF, n >> 8, 49, 80, 48])  # fn 180: store in the symbol area
         )
+        + data
+        + bytes(gs_k + [3, 0, 49, 81, 48])  # fn 181: print the stored symbol
     )
 
 
@@ -100,23 +98,25 @@ def barcode128(data, height=80, module=2):
     # A '{' in the data is sent as '{{': the printer reads '{' as a code-set escape.
     for c in data:
         if not 0x20 <= ord(c) < 0x7F:
-            raise ValueError("code 128 B: printable ASCII only")
-    body = b"{B" + data.replace("{", "{{").encode()
-    if len(data) == 0 or len(body) > 255:
-        raise ValueError("code 128 data length")
-    if not (1 <= height <= 255 and 2 <= module <= 6):
-        raise ValueError("barcode height 1..255, module 2..6")
+            raise ValueError("data")  # printable ASCII only
+    body = ("{B" + data.replace("{", "{{")).encode()
+    if not data or len(body) > 255:
+        raise ValueError("data")
+    if not 1 <= height <= 255:
+        raise ValueError("height")
+    if not 2 <= module <= 6:
+        raise ValueError("module")
     return (
-        bytes((_GS, 0x68, height, _GS, 0x77, module, _GS, 0x48, 2, _GS, 0x6B, 73, len(body)))
+        bytes([_GS, 0x68, height, _GS, 0x77, module, _GS, 0x48, 2, _GS, 0x6B, 73, len(body)])
         + body
     )
 
 
 def status_query(n):
     # DLE EOT n: real-time status; the printer answers one byte even while offline.
-    if not 1 <= n <= 4:
-        raise ValueError("status 1..4")
-    return bytes((0x10, 0x04, n))
+    if n < 1 or n > 4:
+        raise ValueError("n")  # 1..4
+    return bytes([0x10, 0x04, n])
 
 
 class Receipt:
@@ -132,12 +132,14 @@ class Receipt:
         return self
 
     def line(self, s="", bold=False):
+        # ESC E n spelled out here: the argument hides the module's bold().
+        buf = self._buf
         if bold:
-            self._buf.extend(b"\x1bE\x01")
-        self._buf.extend(text(s))
-        self._buf.append(_LF)
+            buf.extend(bytes([_ESC, 0x45, 1]))
+        buf.extend(text(s))
+        buf.append(_LF)
         if bold:
-            self._buf.extend(b"\x1bE\x00")
+            buf.extend(bytes([_ESC, 0x45, 0]))
         return self
 
     def bold(self, s):

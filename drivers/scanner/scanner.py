@@ -22,35 +22,34 @@ class Scanner:
         self.transport = transport
         self.errors = 0
         self._line = bytearray(max_len)
-        self._len = 0
-        self._bad = False  # the current line will be dropped at its end
+        self._len = 0  # bytes of the current line so far; -1: it will be dropped at its end
 
     def feed(self, data):
         """Bytes from the line → list of complete codes; empty bytes mean the read timed out."""
         codes = []
+        n = self._len
         if not data:
-            if self._len or self._bad:
+            if n:
                 self.errors += 1
             self._len = 0
-            self._bad = False
             return codes
         line = self._line
         for b in data:
             if b == _CR or b == _LF:
                 # CRLF gives an empty line between CR and LF; empty lines carry nothing.
-                if self._bad:
+                if n < 0:
                     self.errors += 1
-                elif self._len:
-                    codes.append(bytes(memoryview(line)[: self._len]).decode())
-                self._len = 0
-                self._bad = False
-            elif self._bad:
+                elif n:
+                    codes.append(bytes(memoryview(line)[:n]).decode())
+                n = 0
+            elif n < 0:
                 pass
-            elif self._len == len(line) or not (0x20 <= b <= 0x7E or b == _GS):
-                self._bad = True
+            elif n == len(line) or not (0x20 <= b <= 0x7E or b == _GS):
+                n = -1
             else:
-                line[self._len] = b
-                self._len += 1
+                line[n] = b
+                n += 1
+        self._len = n
         return codes
 
     async def run(self, queue, clock):

@@ -1,7 +1,11 @@
 # The simulator board: the real drivers, wired to the simulator harness (tools/sim) over a
-# loopback link. Like a real board, the firmware process holds only the MCU side: serial lines
-# and the I2C bus carry bytes to device models that live in the harness (printer, card reader,
-# scanner, SSD1306). Only the key matrix is here, because pin reads are synchronous.
+# loopback link of JSON lines. Like a real board, the firmware process holds only the MCU
+# side: serial lines and the I2C bus carry bytes to device models that live in the harness
+# (printer, card reader, scanner, SSD1306). Only the key matrix is here, because pin reads
+# are synchronous. docs/architecture.md lists the link messages.
+import json
+import sys
+
 from compat import asyncio, const, hexlify, unhexlify
 from drivers.card.reader import CardReader
 from drivers.display.canvas import Canvas
@@ -12,42 +16,26 @@ from drivers.keypad.sim import FakeMatrix
 from drivers.printer.printer import Printer
 from drivers.scanner.scanner import Scanner
 from drivers.sim_serial import SimSerialEnd
-from firmware.boards.sim_link import CutPoints, SimLink
 from firmware.events import NET, Event
 
 _HOLD_MS = const(70)  # a finger on a membrane key: long enough to pass the 20 ms debounce
 _GAP_MS = const(50)
 
 
-class LinkPort:
-    """The far end of a serial line, across the link: what the MCU transmits goes to the
-    harness's device model, tagged with the line's name."""
+class _Wire:
+    """What leaves the MCU on one wire, sent to the harness: a serial line's far end
+    (deliver) or the I2C bus (writeto)."""
 
-    def __init__(self, link, name):
-        self.link = link
+    def __init__(self, board, name):
+        self.board = board
         self.name = name
 
     def deliver(self, data):
-        self.link.send({"t": "tx", "ch": self.name, "d": hexlify(data)})
-
-
-class LinkI2C:
-    """An I2C bus whose writes reach the harness's SSD1306 model byte for byte."""
-
-    def __init__(self, link):
-        self.link = link
+        self.board.send({"t": "tx", "ch": self.name, "d": hexlify(data)})
 
     def writeto(self, addr, buf, stop=True):
-        self.link.send({"t": "i2c", "a": addr, "d": hexlify(buf)})
+        self.board.send({"t": "i2c", "a": addr, "d": hexlify(buf)})
         return len(buf)
-
-
-class SimNet:
-    def __init__(self, up=True):
-        self.up = up
-
-    def is_up(self):
-        return self.up
 
 
 class SimBoard:
@@ -55,58 +43,102 @@ class SimBoard:
         self.clock = clock
         self.queue = queue
         self.serial = config.get("serial", "SIM0000001")
-        host, port = config.get("link", "127.0.0.1:0").split(":")
-        link = self.link = SimLink(host, int(port))
-        self.cut = CutPoints(link)
-        flash.cut = self.cut
+        self.link = config.get("link", "127.0.0.1:0")
+        self._writer = None
+        self._pending = asyncio.Event()
+        self._taps = []
+        self._tapped = asyncio.Event()
+        self.armed = None  # write point where the power is to be cut, and after how many hits
+        self.hits = 0
+        self.trace = False
+        flash.cut = self._cut
 
         rows, cols, keymap = PROFILES["terminal"]
         self.matrix = FakeMatrix(rows, cols, keymap)
         self.keypad = KeyMatrix(self.matrix.row_pins, self.matrix.col_pins, keymap)
-        self._taps = []
-        self._tapped = asyncio.Event()
-
-        self.display = SSD1306(LinkI2C(link))
+        self.display = SSD1306(_Wire(self, "i2c"))
         self.canvas = Canvas(self.display, on_show=self._on_show)
         self.lines = {}
         self.printer = Printer(self._line("prn", config.get("printer_baud", 19200)), clock)
         self.card = CardReader(self._line("card", 9600))
         self.scanner = Scanner(self._line("scan", 9600))
-        self.net = SimNet(config.get("net", True))
+        self.net = self  # the harness says whether the host is reachable
+        self.up = config.get("net", True)
         self.battery = config.get("battery")
-        link.handlers = {
-            "key": self._key,
-            "rx": self._rx,
-            "net": self._net,
-            "cut": lambda m: self.cut.arm(m["point"], m.get("hit", 1)),
-            "trace": self._trace,
-        }
 
     def _line(self, name, baud):
         end = SimSerialEnd(baud)
-        end.peer = LinkPort(self.link, name)
+        end.peer = _Wire(self, name)
         self.lines[name] = end
         return end
+
+    def is_up(self):
+        return self.up
 
     def power_status(self):
         return self.battery, self.battery is None
 
+    def send(self, message):
+        if self._writer is not None:
+            self._writer.write(json.dumps(message).encode() + b"\n")
+            self._pending.set()
+
+    def state(self, name):
+        # The activation state, for the harness's `expect-state`.
+        self.send({"t": "state", "name": name})
+
     def _on_show(self, canvas, pages):
-        self.link.send({"t": "rows", "rows": canvas.rows})
+        self.send({"t": "rows", "rows": canvas.rows})
 
-    def _rx(self, message):
-        self.lines[message["ch"]].deliver(unhexlify(message["d"]))
+    def _cut(self, name):
+        # Freeze at an armed write point so the harness can kill the process exactly there:
+        # from then on nothing runs, as when the power is pulled.
+        if self.trace:
+            self.send({"t": "point", "name": name})
+        if name != self.armed:
+            return
+        self.hits -= 1
+        if self.hits > 0:
+            return
+        sys.stdout.write("CUT %s\n" % name)
+        if hasattr(sys.stdout, "flush"):
+            sys.stdout.flush()
+        sys.stdin.read(1)  # blocks until the harness kills us; it never writes to stdin
+        sys.exit(3)
 
-    def _key(self, message):
-        self._taps.append(message["k"])
-        self._tapped.set()
+    def _command(self, m):
+        c = m["c"]
+        if c == "key":
+            self._taps.append(m["k"])
+            self._tapped.set()
+        elif c == "rx":
+            self.lines[m["ch"]].deliver(unhexlify(m["d"]))
+        elif c == "net":
+            self.up = m["up"]
+            self.queue.put(Event(NET, self.up, self.clock.ticks_ms()))
+        elif c == "cut":
+            self.armed = m["point"]
+            self.hits = m.get("hit", 1)
+        elif c == "trace":
+            self.trace = m["on"]
+        else:
+            self.send({"t": "error", "msg": "unknown command " + c})
 
-    def _net(self, message):
-        self.net.up = message["up"]
-        self.queue.put(Event(NET, self.net.up, self.clock.ticks_ms()))
+    async def _serve(self, reader):
+        while True:
+            line = await reader.readline()
+            if not line:
+                sys.exit(0)  # the harness went away: nothing left to simulate
+            try:
+                self._command(json.loads(line))
+            except (ValueError, KeyError) as e:
+                self.send({"t": "error", "msg": "bad command %r: %s" % (line, e)})
 
-    def _trace(self, message):
-        self.cut.trace = message["on"]
+    async def _drain(self):
+        while True:
+            await self._pending.wait()
+            self._pending.clear()
+            await self._writer.drain()
 
     async def _typist(self):
         # Presses arrive faster than fingers; play them one after another so repeated keys
@@ -122,8 +154,9 @@ class SimBoard:
             await self.clock.sleep_ms(_GAP_MS)
 
     async def start(self):
-        await self.link.connect()
-        self.link.send({"t": "ready", "serial": self.serial})
+        host, port = self.link.split(":")
+        self._reader, self._writer = await asyncio.open_connection(host, int(port))
+        self.send({"t": "ready", "serial": self.serial})
 
     def tasks(self):
         return (
@@ -131,7 +164,8 @@ class SimBoard:
             self.card.run(self.queue, self.clock),
             self.scanner.run(self.queue, self.clock),
             self._typist(),
-            self.link.run(),
+            self._serve(self._reader),
+            self._drain(),
         )
 
 

@@ -4,6 +4,9 @@ from firmware.events import CARD, KEY, SCAN
 from firmware.ui.screen import Screen, wrap
 from firmware.ui.text import t
 
+# The encoder the print test loads goes with this overlay (firmware/app.py).
+USES = "drivers.printer.escpos"
+
 
 class KeyTestScreen(Screen):
     """Marks every key seen; CANCEL twice in a row leaves (CANCEL itself is a key to test)."""

@@ -1,6 +1,5 @@
 # The function menu: a numbered list the cashier picks from with a digit, or UP/DOWN + ENTER.
 from firmware.events import KEY
-from firmware.overlay import load
 from firmware.ui.screen import ROWS, Screen
 from firmware.ui.text import t
 
@@ -51,4 +50,4 @@ class MenuScreen(Screen):
 
     def choose(self, index):
         _, module, name = self.items[index]
-        return load(module, name)(self.term)
+        return (module, name)  # loaded once this menu has gone

@@ -3,7 +3,7 @@
 # searched on flash: a catalogue costs no heap however long it grows. Lines: key TAB text.
 from compat import const
 
-_CACHE = const(24)
+_CACHE = const(8)
 
 _file = None
 _size = 0

@@ -1,19 +1,10 @@
 # Card reader: framing, track 2 parsing, PAN masking, and the driver against the sim device.
 from compat import asyncio, wait_for_ms
-from drivers.card.frame import ETX, STX, FrameDecoder, encode
-from drivers.card.reader import (
-    Card,
-    CardReader,
-    CardReadError,
-    card_from_frame,
-    luhn_ok,
-    parse_chip,
-    parse_track2,
-)
-from drivers.card.sim import SimCardReader, track2
+from drivers.card.reader import Card, CardReader, CardReadError, card_from_frame, luhn_ok
+from drivers.card.sim import ETX, STX, SimCardReader, encode, track2
 from drivers.sim_serial import sim_serial_pair
 from firmware.events import CARD, EventQueue
-from tests.unit.helpers import VirtualClock, raises, run
+from tests.unit.helpers import VirtualClock, run
 
 VISA = "4111111111111111"
 MASTERCARD = "5555555555554444"
@@ -22,8 +13,10 @@ LONGEST = "4000000000000000006"  # 19 digits, Luhn-valid
 SHORTEST = "500000000017"  # 12 digits, Luhn-valid
 
 
-def _reason(fn, *args):
-    return raises(CardReadError, fn, *args).reason
+def _reason(kind, payload):
+    err = card_from_frame(kind, payload)
+    assert isinstance(err, CardReadError), err
+    return err.reason
 
 
 def test_encode_exact_bytes():
@@ -44,7 +37,7 @@ def test_sim_builds_a_realistic_track2():
 def test_decoder_finds_frames_split_at_every_byte_boundary():
     frame = encode("S", track2(VISA, "2512"))
     for cut in range(len(frame) + 1):
-        dec = FrameDecoder()
+        dec = CardReader(None)
         items = dec.feed(frame[:cut]) + dec.feed(frame[cut:])
         assert items == [("S", track2(VISA, "2512").encode())], cut
         assert dec.errors == 0
@@ -52,7 +45,7 @@ def test_decoder_finds_frames_split_at_every_byte_boundary():
 
 def test_decoder_byte_by_byte_and_skips_noise_between_frames():
     data = b"\xff\x00junk" + encode("T", VISA + "=2601") + b"\x03\x55" + encode("R")
-    dec = FrameDecoder()
+    dec = CardReader(None)
     items = []
     for i in range(len(data)):
         items += dec.feed(data[i : i + 1])
@@ -63,34 +56,34 @@ def test_decoder_byte_by_byte_and_skips_noise_between_frames():
 def test_bad_lrc_is_reported_and_the_next_frame_still_decodes():
     bad = bytearray(encode("I", VISA + "=2512"))
     bad[-1] ^= 0x01
-    dec = FrameDecoder()
+    dec = CardReader(None)
     assert dec.feed(bytes(bad) + encode("R")) == [(None, "bad-lrc"), ("R", b"")]
     assert dec.errors == 1
 
 
 def test_overlong_and_cut_short_frames_are_dropped():
-    dec = FrameDecoder(max_body=16)
+    dec = CardReader(None, max_body=16)
     long = encode("S", ";" + "1" * 20 + "?")
     assert dec.feed(long + encode("R")) == [(None, "too-long"), ("R", b"")]
     # A new STX mid-frame: the reader restarted; the half frame is an error, the new one good.
     cut = encode("I", VISA + "=2512")[:6]
-    assert FrameDecoder().feed(cut + encode("R")) == [(None, "bad-frame"), ("R", b"")]
+    assert CardReader(None).feed(cut + encode("R")) == [(None, "bad-frame"), ("R", b"")]
     # STX ETX LRC: no type byte at all.
-    assert FrameDecoder().feed(bytes((STX, ETX, ETX))) == [(None, "bad-frame")]
+    assert CardReader(None).feed(bytes((STX, ETX, ETX))) == [(None, "bad-frame")]
     assert dec.errors == 1
 
 
 def test_decoder_timeout_drops_a_half_frame_only():
-    dec = FrameDecoder()
-    assert dec.timeout() == []
+    dec = CardReader(None)
+    assert dec.feed(b"") == []
     dec.feed(encode("S", track2(VISA, "2512"))[:10])
-    assert dec.timeout() == [(None, "timeout")]
-    assert dec.timeout() == []
+    assert dec.feed(b"") == [(None, "timeout")]
+    assert dec.feed(b"") == []
     assert dec.feed(encode("R")) == [("R", b"")]
 
 
 def test_decoder_wipes_track_data_from_its_buffer():
-    dec = FrameDecoder()
+    dec = CardReader(None)
     dec.feed(encode("S", track2(VISA, "2512")))
     assert bytes(dec._buf) == bytes(len(dec._buf))
     dec.feed(encode("S", track2(VISA, "2512"))[:-1] + b"\x00")  # bad LRC
@@ -105,33 +98,34 @@ def test_luhn():
 
 
 def test_parse_track2():
-    assert parse_track2(track2(VISA, "2512")) == (VISA, "2512")
-    assert parse_track2(track2(AMEX, "2701").encode()) == (AMEX, "2701")
-    assert parse_track2(track2(LONGEST, "3012")) == (LONGEST, "3012")
-    assert parse_track2(track2(SHORTEST, "2501")) == (SHORTEST, "2501")
+    assert card_from_frame("S", track2(VISA, "2512")) == Card("swipe", VISA, "2512")
+    assert card_from_frame("S", track2(AMEX, "2701").encode()) == Card("swipe", AMEX, "2701")
+    assert card_from_frame("S", track2(LONGEST, "3012")) == Card("swipe", LONGEST, "3012")
+    assert card_from_frame("S", track2(SHORTEST, "2501")) == Card("swipe", SHORTEST, "2501")
 
 
 def test_parse_track2_rejects_bad_tracks():
-    assert _reason(parse_track2, track2("4111111111111112", "2512")) == "bad-luhn"
-    assert _reason(parse_track2, track2("41111111111", "2512")) == "bad-pan"  # 11 digits
-    assert _reason(parse_track2, track2("4" * 20, "2512")) == "bad-pan"
-    assert _reason(parse_track2, ";4111x11111111111=2512101?") == "bad-pan"
-    assert _reason(parse_track2, "4111111111111111=2512101?") == "bad-track"  # no ';'
-    assert _reason(parse_track2, ";4111111111111111=2512101") == "bad-track"  # no '?'
-    assert _reason(parse_track2, ";4111111111111111D2512101?") == "bad-track"
-    assert _reason(parse_track2, ";4111111111111111=2512?") == "bad-track"  # no service code
-    assert _reason(parse_track2, ";4111111111111111=2512101?" + "0" * 20) == "bad-track"
-    assert _reason(parse_track2, ";4111111111111111=2513101?") == "bad-expiry"
-    assert _reason(parse_track2, b";4111111111111111=2512\xff01?") == "bad-track"
-    assert _reason(parse_track2, "") == "bad-track"
+    assert _reason("S", track2("4111111111111112", "2512")) == "bad-luhn"
+    assert _reason("S", track2("41111111111", "2512")) == "bad-pan"  # 11 digits
+    assert _reason("S", track2("4" * 20, "2512")) == "bad-pan"
+    assert _reason("S", ";4111x11111111111=2512101?") == "bad-pan"
+    assert _reason("S", "4111111111111111=2512101?") == "bad-track"  # no ';'
+    assert _reason("S", ";4111111111111111=2512101") == "bad-track"  # no '?'
+    assert _reason("S", ";4111111111111111D2512101?") == "bad-track"
+    assert _reason("S", ";4111111111111111=2512?") == "bad-track"  # no service code
+    assert _reason("S", ";4111111111111111=2512101?" + "0" * 20) == "bad-track"
+    assert _reason("S", ";4111111111111111=2513101?") == "bad-expiry"
+    assert _reason("S", b";4111111111111111=2512\xff01?") == "bad-track"
+    assert _reason("S", "") == "bad-track"
 
 
 def test_parse_chip():
-    assert parse_chip(b"5555555555554444=2601") == (MASTERCARD, "2601")
-    assert _reason(parse_chip, VISA + "2601") == "bad-track"
-    assert _reason(parse_chip, VISA + "=26011") == "bad-track"
-    assert _reason(parse_chip, VISA + "=2600") == "bad-expiry"
-    assert _reason(parse_chip, "4111111111111112=2601") == "bad-luhn"
+    assert card_from_frame("I", b"5555555555554444=2601") == Card("insert", MASTERCARD, "2601")
+    assert card_from_frame("T", "5555555555554444=2601") == Card("tap", MASTERCARD, "2601")
+    assert _reason("I", VISA + "2601") == "bad-track"
+    assert _reason("I", VISA + "=26011") == "bad-track"
+    assert _reason("I", VISA + "=2600") == "bad-expiry"
+    assert _reason("I", "4111111111111112=2601") == "bad-luhn"
 
 
 def test_masking_never_shows_more_than_last4():
@@ -199,4 +193,4 @@ def test_reader_and_sim_device_end_to_end():
 
     run(scenario())
     assert len(q) == 0 and not q.overflowed
-    assert reader.decoder.errors == 2  # the LRC and the unplugged frame
+    assert reader.errors == 2  # the LRC and the unplugged frame

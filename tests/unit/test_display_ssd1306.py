@@ -65,6 +65,8 @@ def test_ssd1306_small_commands():
         b"\x00\xa6",
     ]
     raises(ValueError, dev.contrast, 256)
+    raises(ValueError, dev.contrast, -1)
+    assert len(bus.log) == 5  # nothing sent for them
     raises(ValueError, dev.show, bytearray(1024), [8])
 
 

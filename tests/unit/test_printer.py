@@ -181,6 +181,6 @@ def test_forty_line_receipt_is_paced_at_the_wire_rate_and_arrives_in_order():
     ]
     assert sim.cuts == 1
     # 10 bits a byte at 19200 baud; the line rounds each chunk down to whole ms, hence 0.9.
-    assert elapsed >= host.wire_ms(len(job)) * 9 // 10
+    assert elapsed >= len(job) * 10 * 1000 // _BAUD * 9 // 10
     # The mechanism wait ran on the printer's clock (virtual here), one line time per LF.
     assert printer.clock.now >= 41 * printer.line_ms

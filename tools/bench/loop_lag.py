@@ -40,7 +40,7 @@ async def main(flash_dir):
     keypad = KeyMatrix(matrix.row_pins, matrix.col_pins, keymap)
     canvas = Canvas(SSD1306(SSD1306Chip()))
     drv, dev = sim_serial_pair(19200)
-    sim_printer = SimPrinter(dev)
+    sim_printer = SimPrinter(dev, keep=0)
     printer = Printer(drv, clock)
     flash = Flash(flash_dir)
     job = receipt()
@@ -84,7 +84,7 @@ async def main(flash_dir):
         "lag_p50_ms": lags[len(lags) // 2],
         "lag_p99_ms": lags[min(len(lags) - 1, (len(lags) * 99) // 100)],
         "lag_max_ms": lags[-1],
-        "printed_lines": len(sim_printer.lines),
+        "receipts_cut": sim_printer.cuts,
         "heap_free": gc.mem_free() if hasattr(gc, "mem_free") else None,
     }
 

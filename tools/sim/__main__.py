@@ -16,6 +16,12 @@ def main(argv=None):
     ap.add_argument("--runtime", default="cpython", choices=("cpython", "micropython"))
     ap.add_argument("--flash", help="flash directory (kept between runs); default: a temp dir")
     ap.add_argument("--png", help="directory for `screenshot` images")
+    ap.add_argument(
+        "--host",
+        default="auto",
+        choices=("auto", "manual", "off"),
+        help="interactive mode: start the reference host (auto-approving or for manual review)",
+    )
     args = ap.parse_args(argv)
     if args.script:
         from tools.sim.runner import run_file
@@ -32,7 +38,7 @@ def main(argv=None):
         return 0
     from tools.sim.interactive import interactive
 
-    return interactive(args.runtime, args.flash, args.png)
+    return interactive(args.runtime, args.flash, args.png, args.host)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ DEFAULT_CONFIG = {
     "board": "sim",
     "serial": "SIM0000001",
     "merchant": "DEMO SHOP",
+    "hotline": "400-800-1234",
+    "poll_ms": 200,  # the review poll's backoff base: short, so scripts do not wait long
 }
 
 
@@ -37,13 +39,23 @@ class SimError(Exception):
 
 
 def firmware_command(runtime):
+    """(argv, environment, working directory) that start the firmware on this runtime."""
     main = os.path.join(ROOT, "main.py")
     if runtime == "cpython":
-        return [sys.executable, main], dict(os.environ)
+        return [sys.executable, main], dict(os.environ), ROOT
     if runtime == "micropython":
-        from tests.runtimes import FIRMWARE_HEAP, micropython_cmd, micropython_env
+        # As on a device: the tree compiled by mpy-cross, main.py run by name.
+        from tests.runtimes import FIRMWARE_HEAP, micropython_cmd
+        from tools.mpy_build import DEFAULT_OUT, build
 
-        return micropython_cmd(main, heap=FIRMWARE_HEAP), micropython_env()
+        build()
+        env = dict(os.environ, MICROPYPATH=".frozen:" + DEFAULT_OUT + ":" + DEFAULT_OUT + "/lib")
+        # cwd too: MicroPython puts "" first on sys.path, and the tree's .py must not win.
+        return (
+            micropython_cmd(os.path.join(DEFAULT_OUT, "main.py"), heap=FIRMWARE_HEAP),
+            env,
+            DEFAULT_OUT,
+        )
     raise SimError("unknown runtime %r (cpython or micropython)" % runtime)
 
 
@@ -64,8 +76,11 @@ class Port:
 
 
 class Sim:
-    def __init__(self, runtime="cpython", flash=None, config=None, on_change=None):
+    def __init__(self, runtime="cpython", flash=None, config=None, on_change=None, host=None):
         self.runtime = runtime
+        self.host = None  # the reference host process (tools/host), once started
+        self.proxy = None  # tools/sim/proxy.py between terminal and host, once a host started
+        self.code = None  # the last activation code the host issued
         if flash is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="pos-flash-")
             flash = self._tmp.name
@@ -82,6 +97,7 @@ class Sim:
         self._send_lock = threading.Lock()
         self.state = None
         self.points = []
+        self.log = []  # ("point" | "state", name) in the order the firmware reported them
         self.errors = []
         self.output = []  # the firmware's stdout/stderr lines, for failure reports
         self.cut_point = None
@@ -97,6 +113,16 @@ class Sim:
         if not os.path.exists(path):
             with open(path, "w") as f:
                 json.dump(self.config, f)
+
+    def set_config(self, key, value):
+        """Change one key of the flash's config.json; the firmware reads it at the next boot."""
+        self._write_config()
+        path = os.path.join(self.flash, "config.json")
+        with open(path) as f:
+            config = json.load(f)
+        config[key] = self.config[key] = value
+        with open(path, "w") as f:
+            json.dump(config, f)
 
     @property
     def running(self):
@@ -116,11 +142,13 @@ class Sim:
         server = socket.create_server(("127.0.0.1", 0))
         server.settimeout(BOOT_TIMEOUT_S)
         port = server.getsockname()[1]
-        cmd, env = firmware_command(self.runtime)
+        cmd, env, cwd = firmware_command(self.runtime)
         cmd = cmd + ["--flash", self.flash, "--link", "127.0.0.1:%d" % port]
+        if self.proxy:
+            cmd += ["--host", self.proxy.address]
         self.proc = subprocess.Popen(
             cmd,
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdin=subprocess.PIPE,  # never written: a cut point blocks reading it
             stdout=subprocess.PIPE,
@@ -169,8 +197,88 @@ class Sim:
 
     armed = None
 
+    # -- the reference host: a separate machine, so it outlives the terminal's power cuts --
+    def start_host(self, mode="manual"):
+        from tools.host.process import HostProcess
+        from tools.sim.proxy import Proxy
+
+        if self.host:
+            raise SimError("the host is already running")
+        if self.running and not self.proxy:
+            raise SimError("start the host before `boot`: the terminal reads its address at boot")
+        os.makedirs(self.flash, exist_ok=True)
+        db = os.path.join(
+            os.path.dirname(self.flash), os.path.basename(self.flash) + "-host.sqlite"
+        )
+        args = ["--auto-approve"] if mode == "auto" else []
+        self.host = HostProcess(db, *args).__enter__()
+        upstream = self.host.url.split("//", 1)[1]
+        if self.proxy:  # a restarted host: the terminal keeps the proxy's address
+            self.proxy.retarget(upstream)
+        else:
+            self.proxy = Proxy(upstream)
+
+    def stop_host(self):
+        """Stop the host; the proxy stays, so the terminal finds nobody answering there."""
+        if self.host:
+            self.host.kill()
+            self.host = None
+
+    def replay(self):
+        if not self.proxy:
+            raise SimError("no host: `host start` first")
+        try:
+            self.proxy.replay()
+        except ValueError as e:
+            raise SimError(str(e))
+
+    def host_cli(self, *args):
+        from tools.host.process import host_cli
+
+        if not self.host:
+            raise SimError("no host: `host start` first")
+        return host_cli(self.host.db, *args)
+
+    def issue_code(self, merchant, terminal, channel="cli"):
+        """A new activation code for this terminal's serial, by hotline CLI or the web page."""
+        serial = self.config["serial"]
+        if channel == "cli":
+            out = self.host_cli(
+                "issue-code",
+                "--merchant",
+                merchant,
+                "--serial",
+                serial,
+                "--terminal",
+                terminal,
+                "--json",
+            )
+            self.code = json.loads(out.stdout)["code"]
+        else:
+            from tools.host.client import http_post
+
+            if not self.host:
+                raise SimError("no host: `host start` first")
+            form = {"merchant": merchant, "serial": serial, "terminal": terminal}
+            status, _, body = http_post(self.host.url, "/", json.dumps(form).encode())
+            if status != 200:
+                raise SimError("web channel refused: %s %r" % (status, body))
+            self.code = json.loads(body)["code"]
+        return self.code
+
+    def terminal_id(self):
+        rows = json.loads(self.host_cli("review", "--all", "--json").stdout)
+        mine = [r for r in rows if r.get("serial") == self.config["serial"]]
+        if not mine:
+            raise SimError("the host has no terminal with serial %s" % self.config["serial"])
+        return str(mine[-1]["id"])
+
     def close(self):
         self.kill()
+        self.stop_host()
+        if self.proxy:
+            self.proxy.close()
+            self.proxy = None
         tmp = getattr(self, "_tmp", None)
         if tmp:
             tmp.cleanup()
@@ -221,10 +329,12 @@ class Sim:
                 port.on_receive(bytes.fromhex(msg["d"]))
         elif kind == "state":
             self.state = msg["name"]
+            self.log.append(("state", msg["name"]))
         elif kind == "ready":
             self._ready = True
         elif kind == "point":
             self.points.append(msg["name"])
+            self.log.append(("point", msg["name"]))
         elif kind == "error":
             self.errors.append(msg)
 

@@ -85,8 +85,9 @@ class Console:
             "\x1b[H\x1b[2J",
             "+" + "-" * 64 + "+" + "  POS terminal simulator (%s)" % sim.runtime,
         ]
+        side_text = LEGEND + ["", "Display text"] + ["  |%-16s|" % r for r in sim.rows]
         for i, line in enumerate(screen):
-            side = LEGEND[i] if i < len(LEGEND) else ""
+            side = side_text[i] if i < len(side_text) else ""
             out.append("|" + line + "|  " + side)
         out.append("+" + "-" * 64 + "+")
         state = "net %s | paper %s | cover %s" % (
@@ -180,13 +181,16 @@ def _line_loop(console):
     return 0
 
 
-def interactive(runtime="cpython", flash=None, png_dir=None):
+def interactive(runtime="cpython", flash=None, png_dir=None, host="auto"):
     sim = Sim(runtime, flash)
     runner = Runner(sim, png_dir)
     console = Console(sim, runner)
     tty_mode = sys.stdin.isatty()
     try:
         if tty_mode:
+            if host != "off":
+                sim.start_host(host)
+                console.message = "host %s, db %s" % (sim.host.url, sim.host.db)
             sim.boot()
             sim.on_change = console.render
             return _tty_loop(console)

@@ -1,5 +1,6 @@
 """Executes a parsed script against a Sim and reports the first failing line."""
 
+import json
 import os
 import time
 
@@ -94,6 +95,36 @@ class Runner:
             )
         elif name == "screenshot":
             self.screenshot(args[0])
+        elif name == "type-code":
+            if not sim.code:
+                raise ScriptError(step.where, "no code issued yet (host issue-code ...)")
+            for digit in sim.code:
+                sim.send(c="key", k=digit)
+        elif name == "host":
+            self.host(args[0], args[1:])
+        elif name == "config":
+            try:
+                value = json.loads(args[1])
+            except ValueError:
+                value = args[1]  # a bare word is a string
+            sim.set_config(args[0], value)
+
+    def host(self, sub, args):
+        sim = self.sim
+        if sub == "start":
+            sim.start_host(args[0] if args else "manual")
+        elif sub == "stop":
+            sim.stop_host()
+        elif sub in ("issue-code", "web-code"):
+            sim.issue_code(args[0], args[1], "cli" if sub == "issue-code" else "web")
+        elif sub == "approve":
+            sim.host_cli("approve", sim.terminal_id())
+        elif sub == "reject":
+            sim.host_cli("reject", sim.terminal_id(), "--reason", args[0])
+        elif sub == "replay":
+            sim.replay()
+        elif sub == "revoke":
+            sim.host_cli("revoke", sim.terminal_id(), *(["--reason", args[0]] if args else []))
 
     def screenshot(self, name):
         if not self.png_dir:

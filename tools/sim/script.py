@@ -27,6 +27,25 @@ COMMANDS = {
     "expect-no-receipt": (1, 1, "expect-no-receipt TEXT"),
     "expect-state": (1, 1, "expect-state NAME"),
     "screenshot": (1, 1, "screenshot NAME"),
+    "host": (
+        1,
+        3,
+        "host start [auto|manual] | issue-code MERCHANT TERMINAL | web-code MERCHANT "
+        "TERMINAL | approve | reject REASON | revoke [REASON] | replay | stop",
+    ),
+    "type-code": (0, 0, "type-code"),
+    "config": (2, 2, "config KEY VALUE"),
+}
+
+HOST_ARGS = {  # host subcommand: (min, max) further arguments
+    "start": (0, 1),
+    "issue-code": (2, 2),
+    "web-code": (2, 2),
+    "approve": (0, 0),
+    "reject": (1, 1),
+    "revoke": (0, 1),
+    "replay": (0, 0),
+    "stop": (0, 0),
 }
 
 CHOICES = {
@@ -72,6 +91,12 @@ def parse_line(text, where):
         raise ScriptError(where, "usage: %s" % usage)
     if name in ("wait", "cut-at") and len(args) == (1 if name == "wait" else 2):
         if not args[-1].isdigit():
+            raise ScriptError(where, "usage: %s" % usage)
+    if name == "host":
+        lo, hi = HOST_ARGS.get(args[0], (9, 0))
+        if not lo <= len(args) - 1 <= hi or (
+            args[0] == "start" and args[1:2] not in ([], ["auto"], ["manual"])
+        ):
             raise ScriptError(where, "usage: %s" % usage)
     if name == "type" and not args[0].isdigit():
         raise ScriptError(where, "type takes digits only; use press for other keys")
