@@ -40,12 +40,10 @@ class Terminal:
         just have fixed."""
         self._poll_now.set()
 
-    async def print_job(self, data):
-        """Print and return None, or the catalogue key of what stopped the printer. A job is
-        only reported printed when the printer confirms it still has paper afterwards."""
-        return await self._printer(data)
-
-    async def _printer(self, data=None):
+    async def use_printer(self, data=None):
+        """Print `data` — or, given nothing, only check the printer — and return None, or the
+        catalogue key of what the cashier must fix. A job is only reported printed when the
+        printer confirms it still has paper afterwards."""
         from drivers.printer.printer import PrinterError, PrinterOffline
 
         async with self._print_lock:
@@ -82,7 +80,7 @@ class Terminal:
                 self.queue.put(Event(TICK, None, ticks_ms()))
             if n >= _POLL_EVERY and not self._print_lock.locked():
                 n = 0
-                await self._printer()
+                await self.use_printer()
 
     async def _enter(self, screen):
         """Make `screen` current, drawn and started; returns what its start() returned (the

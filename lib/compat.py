@@ -81,10 +81,6 @@ def unhexlify(s):
     return binascii.unhexlify(s)
 
 
-def monotonic_clock():
-    return Clock()
-
-
 class Clock:
     """Wall-independent milliseconds and awaitable sleeps; tests pass a virtual one instead."""
 

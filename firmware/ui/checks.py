@@ -66,7 +66,7 @@ class PrintTestScreen(Screen):
             self.paint(canvas, t("m-print"), lines, t("retry-hint"))
 
     async def start(self):
-        self.result = await self.term.print_job(test_slip())
+        self.result = await self.term.use_printer(test_slip())
         return self
 
     async def handle(self, event):

@@ -25,7 +25,7 @@ class SelfCheck(Screen):
 
         term = self.term
         bad = {}  # item → catalogue key of what to do about it
-        problem = await term._printer()
+        problem = await term.use_printer()
         if problem and problem != "paper-low":  # near its end, a roll still prints
             bad["printer"] = "fix-" + problem
         try:

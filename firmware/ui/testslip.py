@@ -40,7 +40,7 @@ class TestSlip(Screen):
         r.feed(2)
         r.cut()
         r = r.bytes()  # the job alone, not also the buffer it was built in, while it prints
-        self.problem = await term.print_job(r)
+        self.problem = await term.use_printer(r)
         if self.problem:
             return self
         move(term, "ACTIVE", key=None, stage=None, auth=None, last4=None)
