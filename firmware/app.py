@@ -4,7 +4,7 @@ import gc
 import sys
 
 from compat import asyncio, const, ticks_ms, wait_for_ms
-from firmware.events import PRINTER, TICK, Event
+from firmware.events import NET, PRINTER, TICK, Event
 from firmware.overlay import load, module_of, unload
 
 _TICK_MS = const(1000)
@@ -24,10 +24,16 @@ class Terminal:
         self.boots = 0
         self.printer_problem = None  # catalogue key of what the cashier must fix, or None
         self.screen = None
+        self.journal = None  # the sale journal, opened at boot (firmware/pos/till.py)
+        self.journal_error = None
+        self.sync = None  # the store-and-forward task (firmware/pos/sync.py)
+        self.net_lock = asyncio.Lock()  # one host exchange at a time (docs/selling.md)
+        self.role = None  # the role whose PIN opened the screen on show; home() forgets it
         self._print_lock = asyncio.Lock()
         self._poll_now = asyncio.Event()
 
     def home(self):
+        self.role = None
         return ("firmware.ui.idle", "IdleScreen")
 
     def apply_contrast(self, level=None):
@@ -123,8 +129,17 @@ class Terminal:
         report = getattr(self.board, "state", None)  # the activation state, for the simulator
         if report:
             report((self.store.get("activation") or {"state": "FACTORY"})["state"])
+        from firmware.pos import till
+
+        till.open_journal(self)
+        unload("firmware.pos.till")
         for task in self.board.tasks():
             asyncio.create_task(task)
+        if self.journal is not None:
+            from firmware.pos.sync import Sync
+
+            self.sync = Sync(self)
+            asyncio.create_task(self.sync.run())
         asyncio.create_task(self._housekeeping())
         nxt = self.home()
         while True:
@@ -135,6 +150,8 @@ class Terminal:
                     if nxt is not None:
                         self._draw()
                     event = await self.queue.get()
+                    if event.kind == NET and event.value and self.sync:
+                        self.sync.wake()  # the network is back: forward what waits now
                     nxt = await self.screen.handle(event)
                 else:
                     nxt = await self._enter(nxt)

@@ -9,9 +9,10 @@ from compat import const, hexlify, pbkdf2_sha256, unhexlify
 _TRIES = const(5)
 
 
-def problem(pw):
-    """None when the policy takes the password, else the catalogue key saying why not."""
-    if len(pw) < 6:
+def problem(pw, least=6):
+    """None when the policy takes the password (or, with `least` 4, a role's PIN), else the
+    catalogue key saying why not."""
+    if len(pw) < least:
         return "pw-too-short"
     if pw == pw[0] * len(pw):
         return "pw-same-digits"
@@ -30,22 +31,23 @@ def keep(pw, kept=None):
     return [n, salt, hexlify(pbkdf2_sha256(pw.encode(), unhexlify(salt), n))]
 
 
-def lockout(term, ok=None):
+def lockout(term, ok=None, key="lockout"):
     """(seconds the lockout still runs, tries left before one), after counting a right (ok
-    True) or wrong (False) try on flash; ok None only asks."""
+    True) or wrong (False) try on flash; ok None only asks. `key` is the store record that
+    counts: "lockout" for the activation password, "lock-<role>" for a role's gate."""
     store = term.store
-    lock = store.get("lockout") or {}
+    lock = store.get(key) or {}
     now = term.clock.time()
     until = lock.get("until", 0)
     n = 0 if until and until <= now else lock.get("n", 0)  # a lockout that ran out: new tries
     if ok:
         n = 0
         if lock:
-            store.delete("lockout")
+            store.delete(key)
     elif ok is not None:
         n += 1
         lock = {"n": n}
         if n >= _TRIES:
             until = lock["until"] = now + term.config.get("lockout_s", 1800)
-        store.put("lockout", lock)
+        store.put(key, lock)
     return max(0, until - now), max(0, _TRIES - n)

@@ -23,8 +23,9 @@
 #   P SALE_PENDING   before authorisation: id, amt (minor units), m (method), k (idempotency
 #                    key, reused on every retry), cur, l4 (last 4 digits), and the card as
 #                    pe (encrypted PAN, see cardcrypt) or tok (a host token) - never in clear.
-#   A SALE_APPROVED  id, auth (host code or "OFFLINE"), off (1: approved offline). The journal
-#                    copies the P fields in, so an approved sale is whole in one record and
+#                    Optional: em (card entry), it (items), mb (member), tnd (cash tendered).
+#   A SALE_APPROVED  id, auth (host code, "OFFLINE" or "CASH"), off (1: approved offline). The
+#                    journal copies the P fields in, so an approved sale is whole in one record and
 #                    survives the loss of its P record.
 #   D SALE_DECLINED  id, why (host code or an offline-limit reason); P fields copied, no card.
 #   X SALE_ABORTED   written by boot recovery for a sale a power cut left pending: it was never
@@ -81,7 +82,8 @@ class Journal:
     Journal(flash, clock=None, segment_bytes=16384, keep_days=30, key=None, limits=None,
             reserve_bytes=None, capacity=None, checkpoint_every=64, preallocate=False)
     open(replay=False) -> recovery report (also kept as .recovery_report)     close()
-    begin(sale_id, amount, method, idem_key, pan=None, token=None, last4=None, cur=None) -> seq
+    begin(sale_id, amount, method, idem_key, pan=None, token=None, last4=None, cur=None,
+          extra=None) -> seq
     approve(sale_id, auth=None, offline=False) -> seq   (OfflineRefused past the limits)
     decline(sale_id, why)    void(void_id, sale_id, idem_key, offline=False)
     refund(refund_id, amount, idem_key, offline=False, sale_id=None, last4=None)
@@ -176,7 +178,9 @@ class Journal:
             if p is None:
                 raise JournalError("no pending sale %r" % (rid,))
             # the outcome carries the sale's fields; only an approval keeps the card (pe, tok)
-            for k in ("amt", "m", "k", "cur", "l4", "pe", "tok")[: 7 if t == "A" else 5]:
+            for k in ("amt", "m", "k", "cur", "l4", "em", "it", "mb", "tnd", "pe", "tok")[
+                : 11 if t == "A" else 9
+            ]:
                 if k in p[1] and k not in rec:
                     rec[k] = p[1][k]
             if t == "A" and rec.get("off") and self.limits is not None:
@@ -283,10 +287,13 @@ class Journal:
                 raise JournalFull("flash %s: %d free, %d needed" % (why, free, need))
         return free
 
-    def begin(self, sale_id, amount, method, idem_key, pan=None, token=None, last4=None, cur=None):
+    def begin(self, sale_id, amount, method, idem_key, pan=None, token=None, last4=None, cur=None,
+              extra=None):  # fmt: skip
         """SALE_PENDING, before authorisation. A PAN is kept only encrypted (needs `key`);
-        or pass the host's token and the last 4 digits."""
-        rec = {"t": "P", "id": sale_id, "amt": amount, "m": method, "k": idem_key}
+        or pass the host's token and the last 4 digits. `extra`: the sale's other fields
+        (em, it, mb, tnd: docs/selling.md), copied into its outcome like the rest."""
+        rec = dict(extra) if extra else {}
+        rec.update({"t": "P", "id": sale_id, "amt": amount, "m": method, "k": idem_key})
         if cur:
             rec["cur"] = cur
         if pan is not None:

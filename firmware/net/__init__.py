@@ -14,7 +14,10 @@ class NetError(Exception):
     # "host-silent" (nothing answers at the host's address), "host-timeout", "reply-forged"
     # (not HTTP, not a JSON object, or a signed reply that does not verify), "reply-replayed"
     # (a verified reply to another or an older request), "host-refused" (an error the host
-    # did not sign), "revoked" (the host deactivated this terminal). Reasons are longer than
+    # did not sign), "revoked" (the host deactivated this terminal), "reply-lost" (the request
+    # went out and the connection broke before a reply). Only "network-down" and "host-silent"
+    # prove the request never reached the host: a sale may then go offline; after any other
+    # the host may have acted on it. Reasons are longer than
     # 10 characters where they can be: shorter literals become permanent interned strings.
     pass
 
@@ -23,17 +26,22 @@ async def post(term, path, data):
     """POST `data` (bytes) to config "host" (HOST:PORT) → (HTTP status, body bytes)."""
     if not term.board.net.is_up():
         raise NetError("network-down")  # at once: waiting will not plug the cable in
+    host = term.config.get("host", "")
+    name, _, port = host.rpartition(":")
     try:
-        return await wait_for_ms(_exchange(term.config.get("host", ""), path, data), 8000)
+        conn = await wait_for_ms(asyncio.open_connection(name, int(port)), 4000)
+    except (OSError, ValueError, asyncio.TimeoutError):
+        raise NetError("host-silent")  # nothing was sent
+    try:
+        return await wait_for_ms(_exchange(conn, host, path, data), 8000)
     except asyncio.TimeoutError:
         raise NetError("host-timeout")
     except (OSError, ValueError):
-        raise NetError("host-silent")
+        raise NetError("reply-lost")
 
 
-async def _exchange(host, path, data):
-    name, _, port = host.rpartition(":")
-    reader, writer = await asyncio.open_connection(name, int(port))
+async def _exchange(conn, host, path, data):
+    reader, writer = conn
     head = None
     body = b""
     try:

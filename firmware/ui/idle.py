@@ -4,7 +4,7 @@
 import time
 
 from firmware.events import KEY, NET, PRINTER, TICK
-from firmware.ui.screen import Screen, wrap
+from firmware.ui.screen import Screen, money, wrap
 from firmware.ui.text import t
 
 
@@ -23,13 +23,22 @@ class IdleScreen(Screen):
         canvas.center(0, term.config.get("merchant", t("brand")), invert=True)
         canvas.text(1, clock_text(term.clock.time()))
         canvas.text(2, t("st-" + state))
-        canvas.text(3, t("online") if term.board.net.is_up() else t("offline"))
+        online = t("online") if term.board.net.is_up() else t("offline")
+        j = term.journal
+        waiting = j.summary()["unsynced"] if j else 0
+        if waiting:  # what the host has not got yet: the count and the offline amount
+            online += " " + t("idle-waiting", waiting, money(term, j.summary()["total"], False))
+        canvas.text(3, online[:16])
         problem = term.printer_problem
         lines = [t(problem)] if problem else []
+        if j is None and state == "ACTIVE":
+            lines.append(t("idle-journal-error"))
         if self.note:
             lines += wrap(self.note)
         elif state != "ACTIVE":
             lines.append(t("go-activate" if state == "FACTORY" else "go-continue"))
+        if not lines and state == "ACTIVE":
+            lines = ["", t("idle-f1-sale"), t("idle-f2-f3")]
         for i, line in enumerate(lines[:3]):
             canvas.text(4 + i, line)
         canvas.text(7, t("menu-hint"))
@@ -50,10 +59,16 @@ class IdleScreen(Screen):
         self.note = None
         if key == "MENU":
             return ("firmware.ui.menu", "MenuScreen")
-        if key == "F1":  # a sale: only an active terminal may take one
+        if key in ("F1", "F2", "F3"):  # selling: only an active terminal with its journal
+            if state == "ACTIVE" and term.journal is not None:
+                if key == "F3":
+                    return ("firmware.ui.reports", "Reports")
+                if key == "F2":
+                    return ("firmware.ui.gate", "Gate", "refund", ("firmware.ui.manage", "Refund"))
+                return ("firmware.ui.gate", "Gate", "sale", ("firmware.ui.sale", "Sale"))
             if state == "ACTIVE":
-                return ("firmware.ui.activate", "Activate")
-            if state == "DEACTIVATED":
+                self.note = t("idle-journal-error")
+            elif state == "DEACTIVATED":
                 self.note = t("no-sale-off", term.config.get("hotline", "400-800-1234"))
             else:
                 self.note = t("no-sale")

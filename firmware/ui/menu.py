@@ -1,16 +1,24 @@
 # The function menu: a numbered list the cashier picks from with a digit, or UP/DOWN + ENTER.
 from firmware.events import KEY
-from firmware.ui.screen import ROWS, Screen
+from firmware.ui.screen import ROWS, Screen, money, wrap
 from firmware.ui.text import t
 
-# (catalogue key, module, class): screens are imported only when chosen, to spare the heap.
+# (catalogue key, module, class, arguments…): screens are imported only when chosen, to spare
+# the heap. Privileged ones open through the PIN gate (firmware/ui/gate.py, docs/selling.md).
 ITEMS = (
+    ("m-reprint", "firmware.ui.manage", "Lookup"),
+    ("m-void", "firmware.ui.gate", "Gate", "void", ("firmware.ui.manage", "Void")),
+    ("m-forward", "firmware.ui.menu", "Forward"),
+    ("m-tech", "firmware.ui.gate", "Gate", "diagnostics", ("firmware.ui.menu", "Technician")),
+)
+TECH = (
     ("m-keys", "firmware.ui.checks", "KeyTestScreen"),
     ("m-print", "firmware.ui.checks", "PrintTestScreen"),
     ("m-card", "firmware.ui.checks", "CardTestScreen"),
     ("m-scan", "firmware.ui.checks", "ScanTestScreen"),
     ("m-contrast", "firmware.ui.settings", "ContrastScreen"),
     ("m-about", "firmware.ui.settings", "AboutScreen"),
+    ("m-pins", "firmware.ui.pins", "Pins"),
 )
 
 
@@ -49,5 +57,39 @@ class MenuScreen(Screen):
         return None
 
     def choose(self, index):
-        _, module, name = self.items[index]
-        return (module, name)  # loaded once this menu has gone
+        return self.items[index][1:]  # loaded once this menu has gone
+
+
+def Technician(term):
+    return MenuScreen(term, TECH, "m-tech")
+
+
+class Forward(Screen):
+    """Forward now: wakes the sync task and shows what is still waiting for the host."""
+
+    async def start(self):
+        sync = self.term.sync
+        if sync:
+            sync.wake()
+            from firmware.pos import audit
+
+            audit.record(self.term, "sync-forced", self.term.role)
+
+    def draw(self, canvas):
+        term = self.term
+        lines = []
+        if term.journal:
+            s = term.journal.summary()
+            lines.append(t("sync-waiting", s["unsynced"]))
+            lines.append(t("sync-offline-amt", money(term, s["total"])))
+        sync = term.sync
+        if sync:
+            lines.append(t("sync-st-" + sync.state))
+            if sync.last_error:
+                lines += wrap(t("err-" + sync.last_error))
+        self.paint(canvas, t("m-forward"), lines, t("back-hint"))
+
+    async def handle(self, event):
+        if event.kind == KEY and event.value in ("CANCEL", "ENTER"):
+            return self.term.home()
+        return self  # TICK: the count goes down as the host acknowledges

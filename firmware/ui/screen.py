@@ -44,3 +44,13 @@ class Screen:
             row += 1
         if hint:
             canvas.text(ROWS - 1, hint)
+
+
+def money(term, amount, cur=True):
+    """Minor units as the cashier reads them: 1250 -> "12.50 EUR" (config decimals, currency)."""
+    d = term.config.get("decimals", 2)
+    s = str(amount)
+    if d:
+        s = "0" * (d + 1 - len(s)) + s
+        s = s[:-d] + "." + s[-d:]
+    return s + " " + term.config.get("currency", "EUR") if cur else s

@@ -47,7 +47,8 @@ def lookup(key):
     lo, hi = 0, _size
     while lo < hi:
         mid = (lo + hi) // 2
-        if _line_at(mid) < k:
+        line = _line_at(mid)
+        if line and line < k:  # end of file (b"") lies past every key, not before them
             lo = mid + 1
         else:
             hi = mid

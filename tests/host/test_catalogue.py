@@ -24,12 +24,30 @@ COMPOSED = {
     "err-": [
         "network-down",
         "host-silent",
+        "reply-lost",
         "host-timeout",
         "reply-forged",
         "reply-replayed",
         "host-refused",
     ],
     "fix-": ["paper-out", "cover-open", "printer-offline", "offline"],
+    "pay-": ["cash", "credit", "debit"],
+    "off-": ["over-sale-limit", "over-total-limit", "too-many-offline", "offline-too-long"],
+    "rcpt-kind-": ["A", "D", "V", "R"],
+    "rep-title-": ["X", "Z"],
+    "rep-settle-": ["balanced", "out-of-balance"],
+    "sync-st-": ["idle", "sending", "waiting", "off"],
+    "g-title-": [
+        "sale",
+        "void",
+        "refund",
+        "z-report",
+        "settings",
+        "diagnostics",
+        "activation",
+        "pins",
+    ],  # fmt: skip
+    "g-ask-": ["cashier", "supervisor", "technician"],
 }
 
 

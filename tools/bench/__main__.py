@@ -10,8 +10,8 @@ import tempfile
 from tests.runtimes import FIRMWARE_HEAP, ROOT, micropython_binary, micropython_device_env
 
 NOTICEABLE_MS = 50  # a cashier starts to notice a key that lags this much
-# The lag probe hosts the printer's device model in-process too (the firmware never does), so
-# it gets more heap than FIRMWARE_HEAP; it measures time, not memory.
+# The lag probe and the receipt print time host the printer's device model in-process too (the
+# firmware never does), so they get more heap than FIRMWARE_HEAP; they measure time, not memory.
 LAG_HEAP = "160k"
 
 
@@ -32,6 +32,26 @@ def loop_lag(runtime):
     result["p99_vs_noticeable"] = round(result["lag_p99_ms"] / NOTICEABLE_MS, 3)
     result["target_p99_ms"] = 10
     return result
+
+
+def receipt_print(runtime):
+    """A typical card sale receipt (customer copy with its QR) built and printed through the
+    Printer driver over the paced sim line to the sim printer, against the line's limit
+    (bytes * 10 / 19200 s): CPython in-process, MicroPython from the .mpy build."""
+    with tempfile.TemporaryDirectory() as flash:
+        if runtime == "cpython":
+            import asyncio
+
+            from tools.bench.receipt_print import run
+
+            return asyncio.run(run(flash))
+        env, cwd = micropython_device_env()
+        script = os.path.join(ROOT, "tools", "bench", "receipt_print.py")
+        cmd = [micropython_binary(), "-X", "heapsize=" + LAG_HEAP, script, flash]
+        out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    if out.returncode:
+        raise SystemExit("receipt_print on %s failed:\n%s%s" % (runtime, out.stdout, out.stderr))
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def firmware_heap():
@@ -117,6 +137,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     figures = {
         "loop_lag": {rt: loop_lag(rt) for rt in ("cpython", "micropython")},
+        "receipt_print": {rt: receipt_print(rt) for rt in ("cpython", "micropython")},
         "firmware_heap_micropython": firmware_heap(),
         "firmware_heap_esp32_board": esp32_heap(),
         "journal": journal(),

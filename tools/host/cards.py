@@ -5,6 +5,12 @@ import hashlib
 APPROVED = ("approved", None, "00")
 LIMIT = 100000  # minor units: 1,000.00 and above is declined
 SLOW_SUFFIX = "0096"
+WRONG_PIN = "0000"  # every other PIN is right
+
+# Debit PIN checks, made before the card rules below (ISO 8583 55: incorrect PIN).
+PIN_REQUIRED = ("declined", "pin-required", "55")
+PIN_ERROR = ("declined", "pin-error", "55")
+INCORRECT_PIN = ("declined", "incorrect-pin", "55")
 
 # Last four digits of the PAN → (status, reason, ISO 8583 response code).
 SUFFIX_RULES = {

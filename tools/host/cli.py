@@ -5,7 +5,7 @@ import json
 import sys
 import time
 
-from tools.host import proto
+from tools.host import proto, receipts
 from tools.host.db import connect
 from tools.host.service import DEFAULT_CODE_TTL, Host
 from tools.host.validate import BadRequest
@@ -79,6 +79,15 @@ def cmd_audit(host, args):
         print("%s %-4s %-16s %-8s %s" % (_when(r["at"]), tid, r["event"], r["actor"], detail))
 
 
+def cmd_verify_receipt(host, args):
+    why = receipts.verify(args.text, host.terminal_secret)
+    if why:
+        print("forged: " + why)
+        return 1
+    print("valid")
+    return 0
+
+
 def build_parser():
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default="host.sqlite", help="SQLite file (created if missing)")
@@ -128,6 +137,10 @@ def build_parser():
     s.add_argument("--limit", type=int, default=100, help="newest N rows")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_audit)
+
+    s = sub.add_parser("verify-receipt", parents=[common], help="check a receipt's QR text")
+    s.add_argument("text", help="EINV1|tid|no|yyyymmddhhmm|amount|currency|check")
+    s.set_defaults(run=cmd_verify_receipt)
     return p
 
 
@@ -142,10 +155,9 @@ def main(argv=None):
             auto_approve=getattr(args, "auto_approve", False),
             slow_s=getattr(args, "slow_card_delay", 3.0),
         )
-        args.run(host, args)
+        return args.run(host, args) or 0
     except BadRequest as e:
         print("error: " + e.detail, file=sys.stderr)
         return 2
     finally:
         conn.close()
-    return 0

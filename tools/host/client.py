@@ -6,6 +6,7 @@ import socket
 from urllib.parse import urlsplit
 
 from tools.host import proto
+from tools.host.pinblock import build as pin_block  # pin_block(secret, pan, pin, rand=None)
 
 
 class ReplyError(Exception):
@@ -140,13 +141,38 @@ class Terminal:
     def ping(self):
         return self.call("/v1/ping", {})
 
-    def auth(self, key, amount, pan, exp="3012", currency="EUR", method="insert", kind="sale"):
+    def auth(
+        self,
+        key,
+        amount,
+        pan,
+        exp="3012",
+        currency="EUR",
+        method="insert",
+        kind="sale",
+        account=None,
+        pb=None,
+        member=None,
+    ):
+        """account "credit"|"debit", pb the hex PIN block (pin_block()), member: sent if given."""
         body = {"key": key, "amount": amount, "currency": currency, "pan": pan, "exp": exp}
         body.update(method=method, kind=kind)
+        for name, value in (("account", account), ("pb", pb), ("member", member)):
+            if value is not None:
+                body[name] = value
         return self.call("/v1/auth", body)
+
+    def pin_block(self, pan, pin, rand=None):
+        return pin_block(self.secret, pan, pin, rand)
 
     def reverse(self, key):
         return self.call("/v1/reverse", {"key": key})
 
     def batch(self, records):
         return self.call("/v1/batch", {"records": records})
+
+    def settle(self, batch, sales, refunds=(0, 0), voids=(0, 0), cash=(0, 0)):
+        """The Z report's figures, each (count, amount) → the host's verdict."""
+        body = {"batch": batch, "sales": list(sales), "refunds": list(refunds)}
+        body.update(voids=list(voids), cash=list(cash))
+        return self.call("/v1/settle", body)

@@ -4,7 +4,7 @@ import json
 import os
 import sqlite3
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS auths (
     status TEXT NOT NULL CHECK (status IN ('approved', 'declined', 'blocked')),
     reason TEXT, code TEXT NOT NULL, auth_code TEXT,
     at REAL NOT NULL, reversed_at REAL,
+    account TEXT, member TEXT, settle_id INTEGER,
     UNIQUE (tid, key)
 );
 CREATE TABLE IF NOT EXISTS sales (
@@ -51,7 +52,33 @@ CREATE TABLE IF NOT EXISTS sales (
     fingerprint TEXT NOT NULL,
     amount INTEGER NOT NULL, currency TEXT NOT NULL, last4 TEXT NOT NULL, token TEXT NOT NULL,
     method TEXT NOT NULL, sale_time INTEGER NOT NULL, stored_at REAL NOT NULL,
+    account TEXT, member TEXT, voided_at REAL, settle_id INTEGER,
     UNIQUE (tid, key)
+);
+CREATE TABLE IF NOT EXISTS refunds (
+    id INTEGER PRIMARY KEY,
+    tid INTEGER NOT NULL, key TEXT NOT NULL, ref TEXT,
+    fingerprint TEXT NOT NULL,
+    amount INTEGER NOT NULL, currency TEXT NOT NULL,
+    last4 TEXT, token TEXT, method TEXT, account TEXT, member TEXT,
+    refund_time INTEGER NOT NULL, stored_at REAL NOT NULL, settle_id INTEGER,
+    UNIQUE (tid, key)
+);
+CREATE INDEX IF NOT EXISTS refunds_ref ON refunds (tid, ref);
+CREATE TABLE IF NOT EXISTS voids (
+    id INTEGER PRIMARY KEY,
+    tid INTEGER NOT NULL, key TEXT NOT NULL,
+    auth_id INTEGER, sale_id INTEGER,
+    amount INTEGER NOT NULL, currency TEXT NOT NULL,
+    void_time INTEGER NOT NULL, at REAL NOT NULL, settle_id INTEGER,
+    UNIQUE (tid, key)
+);
+CREATE TABLE IF NOT EXISTS settlements (
+    id INTEGER PRIMARY KEY,
+    tid INTEGER NOT NULL, batch INTEGER NOT NULL,
+    status TEXT NOT NULL, figures TEXT NOT NULL, reply TEXT NOT NULL,
+    at REAL NOT NULL,
+    UNIQUE (tid, batch)
 );
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY,
@@ -62,6 +89,17 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT NOT NULL
 );
 """
+
+# Columns added in schema 2 to tables schema 1 already had: a version 1 file gains them on open.
+ADDED_COLUMNS = (
+    ("auths", "account TEXT"),
+    ("auths", "member TEXT"),
+    ("auths", "settle_id INTEGER"),
+    ("sales", "account TEXT"),
+    ("sales", "member TEXT"),
+    ("sales", "voided_at REAL"),
+    ("sales", "settle_id INTEGER"),
+)
 
 
 def connect(path):
@@ -74,7 +112,11 @@ def connect(path):
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        for table, column in ADDED_COLUMNS:
+            have = {r["name"] for r in conn.execute("PRAGMA table_info(%s)" % table)}
+            if column.split()[0] not in have:
+                conn.execute("ALTER TABLE %s ADD COLUMN %s" % (table, column))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         # Keys PAN tokens: the same card gives the same token here and nowhere else.
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('pepper', ?)", (os.urandom(32).hex(),))
     return conn

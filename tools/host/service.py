@@ -6,16 +6,18 @@ import json
 import secrets
 import time
 
-from tools.host import cards, proto, validate
+from tools.host import cards, pinblock, proto, validate
 from tools.host.db import audit, insert, meta, transaction
 from tools.host.validate import BadRequest
 
 CODE_TRIES = 5
 DEFAULT_CODE_TTL = 24 * 3600.0
 MAX_BATCH = 50
-SIGNED_PATHS = ("/v1/status", "/v1/ping", "/v1/auth", "/v1/reverse", "/v1/batch")
+SIGNED_PATHS = ("/v1/status", "/v1/ping", "/v1/auth", "/v1/reverse", "/v1/batch", "/v1/settle")
 ACTIVATE = "/v1/activate"
 PATHS = (ACTIVATE,) + SIGNED_PATHS
+RECORD_TYPES = ("sale", "void", "refund", "reverse")
+REPORT_LINES = ("sales", "refunds", "voids", "cash")
 
 
 class Reply:
@@ -139,6 +141,11 @@ class Host:
             args = (tid,)
         rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ?", args + (limit,)).fetchall()
         return [dict(r, detail=json.loads(r["detail"])) for r in reversed(rows)]
+
+    def terminal_secret(self, tid):
+        """The secret of terminal tid in any state (its old receipts stay checkable), or None."""
+        row = self.conn.execute("SELECT secret FROM terminals WHERE id = ?", (tid,)).fetchone()
+        return None if row is None else bytes(row["secret"])
 
     def _decidable(self, c, tid, states):
         t = c.execute("SELECT * FROM terminals WHERE id = ?", (tid,)).fetchone()
@@ -320,9 +327,11 @@ class Host:
         if path == "/v1/ping":
             return 200, {"status": "ok", "time": int(now)}, 0.0
         if path == "/v1/auth":
-            return self._auth(c, t["id"], body, now)
+            return self._auth(c, t, body, now)
         if path == "/v1/reverse":
             return 200, self._reverse(c, t["id"], body, now), 0.0
+        if path == "/v1/settle":
+            return 200, self._settle(c, t["id"], body, now), 0.0
         return 200, self._batch(c, t["id"], body, now), 0.0
 
     # ---- payments -----------------------------------------------------------------------
@@ -343,11 +352,17 @@ class Host:
         tm = time.gmtime(now)
         return cards.decide(pan, exp, amount, tm.tm_year, tm.tm_mon)
 
-    def _auth(self, c, tid, body, now):
+    def _auth(self, c, t, body, now):
+        tid = t["id"]
         key = validate.key(body)
         sale, pan, exp = self._sale(body)
         kind = validate.choice(body, "kind", ("sale", "test"), "sale")
-        fp = _fingerprint(sale, exp, kind)
+        account = validate.account(body)
+        member = validate.member(body)
+        pb = body.get("pb")
+        if pb is not None and not isinstance(pb, str):
+            raise BadRequest("pb must be a string of 32 hex digits")
+        fp = _fingerprint(sale, exp, kind, account)
         row = c.execute("SELECT * FROM auths WHERE tid = ? AND key = ?", (tid, key)).fetchone()
         if row is not None:
             if row["status"] == "blocked":
@@ -360,12 +375,14 @@ class Host:
                 )
             audit(c, now, "auth-retry", "terminal", tid, key=key, txn=row["id"])
             return 200, _auth_body(row, key), 0.0
-        status, reason, code = self._decide(pan, exp, sale["amount"], now)
+        refusal = _pin_refusal(bytes(t["secret"]), pan, account, pb)
+        status, reason, code = refusal or self._decide(pan, exp, sale["amount"], now)
         approval = cards.auth_code(tid, key) if status == "approved" else None
         row = dict(tid=tid, key=key, fingerprint=fp, kind=kind, status=status, reason=reason)
-        row.update(sale, code=code, auth_code=approval, at=now)
+        row.update(sale, code=code, auth_code=approval, at=now, account=account, member=member)
         txn = insert(c, "auths", row)
         detail = dict(_pci(sale), key=key, kind=kind, result=status, reason=reason, txn=txn)
+        detail["account"] = account
         audit(c, now, "auth", "terminal", tid, **detail)
         row = c.execute("SELECT * FROM auths WHERE id = ?", (txn,)).fetchone()
         delay = self.slow_s if cards.is_slow(pan) else 0.0
@@ -405,16 +422,30 @@ class Host:
         return {"results": results}
 
     def _forwarded(self, c, tid, record, now):
-        """One store-and-forward sale → its result; stored at most once per (tid, key)."""
+        """One store-and-forward record → its final result; a record is never acted on twice."""
         key = None
         try:
             validate.obj(record, "record")
             key = validate.key(record)
-            sale, pan, exp = self._sale(record)
-            sale_time = validate.integer(record, "time", 0, validate.MAX_COUNTER)
+            kind = validate.choice(record, "type", RECORD_TYPES, "sale")
+            if kind == "void":
+                return self._void(c, tid, key, record, now)
+            if kind == "refund":
+                return self._refund(c, tid, key, record, now)
+            if kind == "reverse":
+                done = self._reverse(c, tid, record, now)
+                return {"key": key, "result": done["status"], "txn": done["txn"]}
+            return self._offline_sale(c, tid, key, record, now)
         except BadRequest as e:
             return {"key": key, "result": "rejected", "reason": e.detail}
-        fp = _fingerprint(sale, exp, "offline")
+
+    def _offline_sale(self, c, tid, key, record, now):
+        """A sale the terminal approved offline; stored at most once per (tid, key)."""
+        sale, pan, exp = self._sale(record)
+        sale_time = validate.integer(record, "time", 0, validate.MAX_COUNTER)
+        account = validate.account(record)
+        member = validate.member(record)
+        fp = _fingerprint(sale, exp, "offline", account)
         row = c.execute("SELECT * FROM sales WHERE tid = ? AND key = ?", (tid, key)).fetchone()
         if row is not None:
             if row["fingerprint"] != fp:
@@ -425,9 +456,115 @@ class Host:
             audit(c, now, "sale-rejected", "terminal", tid, key=key, reason=reason, **_pci(sale))
             return {"key": key, "result": "rejected", "reason": reason}
         row = dict(sale, tid=tid, key=key, fingerprint=fp, sale_time=sale_time, stored_at=now)
+        row.update(account=account, member=member)
         sale_id = insert(c, "sales", row)
         audit(c, now, "sale-stored", "terminal", tid, key=key, sale=sale_id, **_pci(sale))
         return {"key": key, "result": "stored", "sale": sale_id}
+
+    def _void(self, c, tid, key, record, now):
+        """Void of the sale with this key: reverse its online auth or cancel its stored copy."""
+        void_time = validate.integer(record, "time", 0, validate.MAX_COUNTER)
+        done = c.execute("SELECT * FROM voids WHERE tid = ? AND key = ?", (tid, key)).fetchone()
+        if done is not None:
+            return _voided(key, done)
+        target = c.execute(
+            "SELECT * FROM auths WHERE tid = ? AND key = ? AND status = 'approved' "
+            "AND reversed_at IS NULL",
+            (tid, key),
+        ).fetchone()
+        if target is not None:
+            c.execute("UPDATE auths SET reversed_at = ? WHERE id = ?", (now, target["id"]))
+            row = {"auth_id": target["id"], "sale_id": None}
+        else:
+            target = c.execute(
+                "SELECT * FROM sales WHERE tid = ? AND key = ? AND voided_at IS NULL", (tid, key)
+            ).fetchone()
+            if target is None:
+                audit(c, now, "void", "terminal", tid, key=key, result="unknown-sale")
+                return {"key": key, "result": "rejected", "reason": "unknown-sale"}
+            c.execute("UPDATE sales SET voided_at = ? WHERE id = ?", (now, target["id"]))
+            row = {"auth_id": None, "sale_id": target["id"]}
+        row.update(tid=tid, key=key, amount=target["amount"], currency=target["currency"])
+        row.update(void_time=void_time, at=now)
+        insert(c, "voids", row)
+        audit(c, now, "void", "terminal", tid, key=key, result="voided", **_pci(target))
+        return _voided(key, row)
+
+    def _refund(self, c, tid, key, record, now):
+        """A refund to a card (or in cash, with no card fields), never above what was sold."""
+        amount, currency = validate.money(record)
+        refund_time = validate.integer(record, "time", 0, validate.MAX_COUNTER)
+        ref = validate.key(record, "ref") if record.get("ref") is not None else None
+        account = validate.account(record)
+        member = validate.member(record)
+        row = dict(tid=tid, key=key, ref=ref, amount=amount, currency=currency, account=account)
+        row.update(member=member, refund_time=refund_time, stored_at=now)
+        exp = None
+        if any(field in record for field in ("pan", "exp", "method")):
+            pan, exp, method = validate.card(record)
+            row.update(last4=pan[-4:], token=self._token(pan), method=method)
+            if not cards.luhn_ok(pan):
+                return {"key": key, "result": "rejected", "reason": "invalid-pan"}
+        card = (row.get("token"), exp, row.get("method"))
+        row["fingerprint"] = _digest(("refund", amount, currency, ref, account) + card)
+        old = c.execute("SELECT * FROM refunds WHERE tid = ? AND key = ?", (tid, key)).fetchone()
+        if old is not None:
+            if old["fingerprint"] != row["fingerprint"]:
+                return {"key": key, "result": "rejected", "reason": "key-reused"}
+            return {"key": key, "result": "duplicate", "refund": old["id"]}
+        if ref is not None:
+            why = self._refundable(c, tid, ref, amount)
+            if why:
+                audit(c, now, "refund-rejected", "terminal", tid, key=key, ref=ref, reason=why)
+                return {"key": key, "result": "rejected", "reason": why}
+        refund_id = insert(c, "refunds", row)
+        pci = {k: row[k] for k in ("amount", "currency", "last4", "token") if row.get(k)}
+        audit(c, now, "refund-stored", "terminal", tid, key=key, ref=ref, refund=refund_id, **pci)
+        return {"key": key, "result": "stored", "refund": refund_id}
+
+    def _refundable(self, c, tid, ref, amount):
+        """None if amount may go back on the sale keyed ref, else the rejection reason."""
+        sale = c.execute(
+            "SELECT amount, reversed_at AS undone FROM auths WHERE tid = ? AND key = ? "
+            "AND status = 'approved' UNION ALL "
+            "SELECT amount, voided_at AS undone FROM sales WHERE tid = ? AND key = ?",
+            (tid, ref, tid, ref),
+        ).fetchone()
+        if sale is None:
+            return "unknown-sale"
+        # A voided or reversed sale charged nothing, so nothing of it can be refunded.
+        left = 0 if sale["undone"] is not None else sale["amount"]
+        done = c.execute(
+            "SELECT COALESCE(SUM(amount), 0) AS n FROM refunds WHERE tid = ? AND ref = ?",
+            (tid, ref),
+        ).fetchone()["n"]
+        return "over-refund" if done + amount > left else None
+
+    # ---- settlement (Z report) ----------------------------------------------------------
+
+    def _settle(self, c, tid, body, now):
+        batch = validate.integer(body, "batch", 0, validate.MAX_COUNTER)
+        mine = {line: validate.figures(body, line) for line in REPORT_LINES}
+        done = c.execute(
+            "SELECT reply FROM settlements WHERE tid = ? AND batch = ?", (tid, batch)
+        ).fetchone()
+        if done is not None:
+            audit(c, now, "settle-retry", "terminal", tid, batch=batch)
+            return json.loads(done["reply"])
+        host = _open_figures(c, tid)
+        balanced = all(mine[line] == host[line] for line in host)
+        status = "balanced" if balanced else "out-of-balance"
+        reply = {"status": status, "batch": batch, "host": host}
+        row = dict(tid=tid, batch=batch, status=status, figures=json.dumps(mine), at=now)
+        settle_id = insert(c, "settlements", dict(row, reply=json.dumps(reply)))
+        # Close the host's batch whatever the outcome: the next settle starts from here.
+        for table in ("auths", "sales", "refunds", "voids"):
+            c.execute(
+                "UPDATE %s SET settle_id = ? WHERE tid = ? AND settle_id IS NULL" % table,
+                (settle_id, tid),
+            )
+        audit(c, now, "settle", "terminal", tid, batch=batch, status=status, host=host, **mine)
+        return reply
 
 
 def _plain(status, error, detail):
@@ -452,9 +589,48 @@ def _pci(sale):
     }
 
 
-def _fingerprint(sale, exp, kind):
+def _fingerprint(sale, exp, kind, account="credit"):
     parts = (sale["amount"], sale["currency"], sale["token"], exp, sale["method"], kind)
+    if account != "credit":  # so fingerprints stored before accounts existed still match
+        parts += (account,)
+    return _digest(parts)
+
+
+def _digest(parts):
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def _pin_refusal(secret, pan, account, pb):
+    """The decline a PIN block earns, or None; the PIN goes no further than this function."""
+    if pb is None:
+        return cards.PIN_REQUIRED if account == "debit" else None
+    try:
+        pin = pinblock.read(secret, pan, pb)
+    except ValueError:
+        return cards.PIN_ERROR
+    return cards.INCORRECT_PIN if pin == cards.WRONG_PIN else None
+
+
+def _voided(key, row):
+    if row["auth_id"] is not None:
+        return {"key": key, "result": "voided", "txn": row["auth_id"]}
+    return {"key": key, "result": "voided", "sale": row["sale_id"]}
+
+
+def _open_figures(c, tid):
+    """[count, amount] of this terminal's card sales, refunds and voids not yet settled."""
+
+    def line(table, where=""):
+        sql = "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM %s WHERE tid = ? " % table
+        return list(c.execute(sql + "AND settle_id IS NULL" + where, (tid,)).fetchone())
+
+    online = line("auths", " AND status = 'approved' AND kind = 'sale' AND reversed_at IS NULL")
+    offline = line("sales", " AND voided_at IS NULL")
+    return {
+        "sales": [online[0] + offline[0], online[1] + offline[1]],
+        "refunds": line("refunds", " AND token IS NOT NULL"),  # cash refunds are not settled
+        "voids": line("voids"),
+    }
 
 
 def _auth_body(row, key):

@@ -14,11 +14,13 @@ class BadRequest(Exception):
 
 NAME = re.compile(r"[A-Za-z0-9._-]{1,32}")
 KEY = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+MEMBER = re.compile(r"[A-Za-z0-9-]{1,32}")
 HEX64 = re.compile(r"[0-9a-f]{64}")
 DIGITS = re.compile(r"[0-9]+")
 CURRENCY = re.compile(r"[A-Z]{3}")
 EXP = re.compile(r"[0-9]{2}(0[1-9]|1[0-2])")
 METHODS = ("swipe", "insert", "tap", "manual")
+ACCOUNTS = ("credit", "debit")
 MAX_COUNTER = 2**53 - 1  # the largest integer every JSON parser keeps exact
 
 
@@ -84,3 +86,25 @@ def money(d):
     amount = integer(d, "amount", 1, 99999999)
     currency = text(d, "currency", CURRENCY, "three capital letters (ISO 4217)")
     return amount, currency
+
+
+def account(d):
+    return choice(d, "account", ACCOUNTS, "credit")
+
+
+def member(d):
+    """The optional loyalty member number, or None."""
+    if d.get("member") is None:
+        return None
+    return text(d, "member", MEMBER, "1-32 characters of A-Z a-z 0-9 -")
+
+
+def figures(d, name):
+    """A report line [count, amount] of non-negative integers."""
+    v = present(d, name)
+    ok = isinstance(v, list) and len(v) == 2
+    if not ok or any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in v):
+        raise BadRequest("%s must be [count, amount], two integers of at least 0" % name)
+    if max(v) > MAX_COUNTER:
+        raise BadRequest("%s must be at most %d" % (name, MAX_COUNTER))
+    return v

@@ -45,14 +45,14 @@ def firmware_command(runtime):
         return [sys.executable, main], dict(os.environ), ROOT
     if runtime == "micropython":
         # As on a device: the tree compiled by mpy-cross, main.py run by name.
-        from tests.runtimes import FIRMWARE_HEAP, micropython_cmd
+        from tests.runtimes import SIM_HEAP, micropython_cmd
         from tools.mpy_build import DEFAULT_OUT, build
 
         build()
         env = dict(os.environ, MICROPYPATH=".frozen:" + DEFAULT_OUT + ":" + DEFAULT_OUT + "/lib")
         # cwd too: MicroPython puts "" first on sys.path, and the tree's .py must not win.
         return (
-            micropython_cmd(os.path.join(DEFAULT_OUT, "main.py"), heap=FIRMWARE_HEAP),
+            micropython_cmd(os.path.join(DEFAULT_OUT, "main.py"), heap=SIM_HEAP),
             env,
             DEFAULT_OUT,
         )
@@ -265,6 +265,54 @@ class Sim:
                 raise SimError("web channel refused: %s %r" % (status, body))
             self.code = json.loads(body)["code"]
         return self.code
+
+    def provision(self, merchant="100234", terminal="01", password="480219"):
+        """This terminal as a technician leaves it: activated at the host through the real
+        protocol (tools/host/process.enrol: code, signed activation, approval), its test sale
+        done and the record on flash ACTIVE, with the technician password given. For scripts
+        about selling, which should not spend a minute activating first."""
+        import hashlib
+
+        from tools.host.process import enrol
+
+        if not self.host:
+            raise SimError("no host: `host start` first")
+        if self.running:
+            raise SimError("provision before `boot`: the record is read at boot")
+        t = enrol(self.host.url, self.host.db, merchant, self.config["serial"], terminal)
+        salt = os.urandom(16)
+        pw = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 1000).hex()
+        rec = {"state": "ACTIVE", "merchant": merchant, "terminal": terminal,
+               "pw": [1000, salt.hex(), pw], "secret": t.secret.hex(), "tid": t.tid,
+               "ctr": t.ctr, "hctr": t.host_ctr}  # fmt: skip
+        os.makedirs(os.path.join(self.flash, "store"), exist_ok=True)
+        with open(os.path.join(self.flash, "store", "activation.json"), "w") as f:
+            json.dump(rec, f)
+        self._write_config()
+        return rec
+
+    def host_rows(self, table):
+        """How many rows of the host's `table` (sales, auths, refunds, voids, settlements)
+        belong to this terminal: what reached the back office."""
+        import sqlite3
+
+        if not self.host or table not in ("sales", "auths", "refunds", "voids", "settlements"):
+            raise SimError("no host, or no table %r" % table)
+        with sqlite3.connect(self.host.db) as c:
+            q = "SELECT COUNT(*) FROM %s WHERE tid IN (SELECT id FROM terminals WHERE serial = ?)"
+            return c.execute(q % table, (self.config["serial"],)).fetchone()[0]
+
+    def add_item(self, code, name, amount):
+        """One line of the item file on flash (<flash>/items.csv, kept sorted by code)."""
+        path = os.path.join(self.flash, "items.csv")
+        os.makedirs(self.flash, exist_ok=True)
+        lines = {}
+        if os.path.exists(path):
+            with open(path) as f:
+                lines = dict(ln.split(",", 1) for ln in f.read().splitlines() if ln)
+        lines[code] = "%s,%d" % (name, amount)
+        with open(path, "w") as f:
+            f.write("".join("%s,%s\n" % (k, lines[k]) for k in sorted(lines)))
 
     def terminal_id(self):
         rows = json.loads(self.host_cli("review", "--all", "--json").stdout)

@@ -102,6 +102,8 @@ class Runner:
                 sim.send(c="key", k=digit)
         elif name == "host":
             self.host(args[0], args[1:])
+        elif name == "item":
+            sim.add_item(args[0], args[1], int(args[2]))
         elif name == "config":
             try:
                 value = json.loads(args[1])
@@ -123,6 +125,14 @@ class Runner:
             sim.host_cli("reject", sim.terminal_id(), "--reason", args[0])
         elif sub == "replay":
             sim.replay()
+        elif sub == "activated":
+            sim.provision(*args)
+        elif sub == "expect":  # rows the host holds for this terminal, once sync is done
+            want = int(args[1])
+            if not sim.wait_for(lambda: sim.host_rows(args[0]) == want, self.timeout * 5):
+                raise SimError(
+                    "host %s: %d rows, not %d" % (args[0], sim.host_rows(args[0]), want)
+                )
         elif sub == "revoke":
             sim.host_cli("revoke", sim.terminal_id(), *(["--reason", args[0]] if args else []))
 

@@ -31,8 +31,10 @@ COMMANDS = {
         1,
         3,
         "host start [auto|manual] | issue-code MERCHANT TERMINAL | web-code MERCHANT "
-        "TERMINAL | approve | reject REASON | revoke [REASON] | replay | stop",
+        "TERMINAL | approve | reject REASON | revoke [REASON] | replay | stop | activated "
+        "[MERCHANT TERMINAL PASSWORD] | expect TABLE COUNT",
     ),
+    "item": (3, 3, "item CODE NAME AMOUNT"),
     "type-code": (0, 0, "type-code"),
     "config": (2, 2, "config KEY VALUE"),
 }
@@ -46,6 +48,8 @@ HOST_ARGS = {  # host subcommand: (min, max) further arguments
     "revoke": (0, 1),
     "replay": (0, 0),
     "stop": (0, 0),
+    "activated": (0, 3),
+    "expect": (2, 2),
 }
 
 CHOICES = {
