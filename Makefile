@@ -18,7 +18,8 @@ sim: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -n 2 -p no:cacheprovider
+	# 4 workers on CI's 2 cores: most tests wait on firmware processes and device timing
+	$(PY) -m pytest -n 4 -p no:cacheprovider
 
 bench: $(VENV)/.installed
 	$(PY) -m tools.bench --out bench.json

@@ -3,7 +3,7 @@
 import gc
 import sys
 
-from compat import asyncio, const, ticks_ms, wait_for_ms
+from compat import asyncio, const, sleep_ms, ticks_ms, wait_for_ms
 from firmware.events import NET, PRINTER, TICK, Event
 from firmware.overlay import load, module_of, unload
 
@@ -126,6 +126,9 @@ class Terminal:
         self.boots = self.store.get("boots", 0) + 1
         self.store.put("boots", self.boots)
         self.apply_contrast()
+        from firmware.ui.text import use
+
+        use(self.store.get("lang", "en"), self.board.canvas)  # the language and its font
         report = getattr(self.board, "state", None)  # the activation state, for the simulator
         if report:
             report((self.store.get("activation") or {"state": "FACTORY"})["state"])
@@ -160,4 +163,17 @@ class Terminal:
                     sys.print_exception(e)
                 else:
                     print("screen error: %r" % e)
+                try:  # one line for the technician's error log (it masks card numbers)
+                    from firmware.maint import errlog
+
+                    where = type(self.screen).__name__
+                    errlog.record(self, "%s %s: %s" % (where, type(e).__name__, e))
+                    unload("firmware.maint.errlog")
+                except Exception:
+                    pass  # no heap or no flash left: the print above has to do
                 nxt = self.home()
+                if self.screen is not None:  # let the failed screen go, and the other
+                    unload(module_of(self.screen))  # tasks run: a home screen that cannot
+                self.screen = None  # load either must not spin the loop
+                gc.collect()
+                await sleep_ms(200)

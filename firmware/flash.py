@@ -62,6 +62,31 @@ class Flash:
         os.rename(tmp, self.path(name))
         self.point(label + ":renamed")
 
+    def append_line(self, name, line, roll, label=None):
+        """Append `line` (bytes ending in a newline) to the log `name`, synced; past `roll`
+        bytes the log moves to `name.1` first (the one before is dropped). Write points
+        `<label>:rolled`, `<label>:synced` when a label is given."""
+        path = self.path(name)
+        size = self.size(name) if self.exists(name) else 0
+        if size and size + len(line) > roll:
+            self.remove(name + ".1")
+            os.rename(path, path + ".1")
+            if label:
+                self.point(label + ":rolled")
+            size = 0
+        if size:
+            # A power cut mid-append leaves a line with no end: end it, so the torn entry stays
+            # on a line of its own (readers skip it) instead of spoiling this one.
+            with open(path, "rb") as f:
+                f.seek(size - 1)
+                if f.read(1) != b"\n":
+                    line = b"\n" + line
+        with open(path, "ab") as f:
+            f.write(line)
+            fsync(f)
+        if label:
+            self.point(label + ":synced")
+
     def statvfs(self):
         """(total, free) bytes of the filesystem holding the root, or None if unknown."""
         if not hasattr(os, "statvfs"):

@@ -8,12 +8,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # driver, the sim board's link and the current screen) runs in FIRMWARE_HEAP; see
 # docs/memory.md for how that number relates to an ESP32's heap.
 UNIT_HEAP = "64k"
-FIRMWARE_HEAP = "96k"
+FIRMWARE_HEAP = "128k"
 # The simulator board carries what no real board has: the JSON link to the harness and the
 # wire models' buffers. Its firmware gets that much more heap (measured by `make bench`:
 # sim board idle vs the ESP32 board idle, both in their heaps), so that scenarios exercise
 # the same free heap a device has. POS_SIM_HEAP overrides it for experiments.
-SIM_HEAP = os.environ.get("POS_SIM_HEAP", "144k")
+SIM_HEAP = os.environ.get("POS_SIM_HEAP", "176k")
 
 
 def micropython_binary():

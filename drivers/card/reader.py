@@ -6,6 +6,9 @@
 # The line protocol: STX type payload ETX LRC, where LRC is the XOR of every byte from type
 # through ETX. Types: S swipe (payload: track 2 ";PAN=YYMM...?"), I insert and T tap (payload
 # "PAN=YYMM"), R card removed (no payload). drivers/card/sim.py builds the frames.
+# The terminal may ask whether the reader is there: it sends CardReader.QUERY (STX Q ETX LRC)
+# and the reader answers STX A "OK" ETX LRC; run() keeps the answer's payload in .answer (the
+# preparation check, firmware/ui/selfcheck.py, sends the query and reads it).
 #
 # CardReadError.reason: "bad-lrc", "too-long", "bad-frame", "timeout" (framing),
 # "bad-track" (sentinels, separator, characters), "bad-pan" (not 12..19 digits), "bad-luhn",
@@ -136,9 +139,12 @@ class CardReader:
     Track data passes through one preallocated buffer that is zeroed as soon as a frame is
     handed out or dropped, so no copy of it outlives the caller's own."""
 
+    QUERY = b"\x02Q\x03R"  # are you there? LRC = 'Q' ^ ETX = 0x52 ('R')
+
     def __init__(self, transport, max_body=_MAX_BODY):
         self.transport = transport
         self.errors = 0
+        self.answer = None  # payload of the last status answer (b"OK"), set by run()
         self._buf = bytearray(max_body)
         self._len = 0
         self._lrc = 0
@@ -198,4 +204,7 @@ class CardReader:
         while True:
             data = await self.transport.read(_READ_SIZE, _READ_TIMEOUT_MS)
             for kind, payload in self.feed(data):
-                queue.put(Event(CARD, card_from_frame(kind, payload), clock.ticks_ms()))
+                if kind == "A":  # the answer to QUERY: the reader is there, not a card
+                    self.answer = payload
+                else:
+                    queue.put(Event(CARD, card_from_frame(kind, payload), clock.ticks_ms()))

@@ -9,6 +9,8 @@ SWIPE = "S"
 INSERT = "I"
 TAP = "T"
 REMOVED = "R"
+QUERY = "Q"  # terminal → reader: are you there? (drivers/card/reader.py QUERY)
+ANSWER = "A"  # reader → terminal: payload "OK"
 
 _SERVICE_CODE = "101"  # international card, normal authorisation, no restrictions
 _DISCRETIONARY = "0000012345000"  # PVKI/PVV/CVV-style digits; trimmed to fit the track
@@ -39,6 +41,33 @@ def track2(pan, yymm):
 class SimCardReader:
     def __init__(self, end):
         self.end = end
+        self.connected = True  # False: unplugged, answers nothing
+        self.queries = 0
+        self._rx = b""
+        end.on_receive = self._receive
+
+    def set_connected(self, connected):
+        self.connected = bool(connected)
+
+    def _receive(self, data):
+        # What the terminal sends: only status queries, answered at once like the printer's
+        # real-time status. Anything else (line noise) is skipped up to the next STX.
+        if not self.connected:
+            return
+        self._rx += bytes(data)
+        query = encode(QUERY)
+        while len(self._rx) >= len(query):
+            start = self._rx.find(bytes((STX,)))
+            if start < 0:
+                self._rx = b""
+                break
+            self._rx = self._rx[start:]
+            if self._rx.startswith(query):
+                self.queries += 1
+                self.end.peer.inject(encode(ANSWER, "OK"))
+                self._rx = self._rx[len(query) :]
+            else:
+                self._rx = self._rx[1:]
 
     async def swipe(self, pan, yymm):
         await self.end.write(encode(SWIPE, track2(pan, yymm)))

@@ -7,6 +7,7 @@
 from compat import const
 
 _ESC = const(0x1B)
+_FS = const(0x1C)
 _GS = const(0x1D)
 _LF = const(0x0A)
 
@@ -19,19 +20,71 @@ INIT = b"\x1b@"  # clears the print buffer and every mode a previous (maybe abor
 _QR_MAX = const(7089)  # the most GS ( k fn 180 stores (QR version 40, numeric)
 
 
-def text(s):
-    # Printable ASCII as is; anything else becomes '?'.
+def text(s, gb=None):
+    # Printable ASCII as is; anything else becomes '?', unless `gb` names the GB18030 table
+    # (firmware/ui/gb.bin, tools/gen_cjk_font.py): then each run of non-ASCII chars goes out
+    # in Chinese mode (FS & ... FS .) as their two-byte GBK codes, a char the table lacks as
+    # the box "\u25a1" (A1 F5), so every non-ASCII char takes two columns (width()).
     # Control bytes are replaced too, so text from a server (a product name) can never smuggle a
-    # command into the job. Encoding lives only here: GB18030 for FS & mode slots in later.
+    # command into the job. MicroPython has no GB18030 codec: the table is binary-searched on
+    # flash, 4 bytes a record (code point, GBK code), and opened only for a line that needs it.
     raw = s.encode()
     # The usual all-printable line is checked by min/max, which loop in C.
     if len(raw) == len(s) and (not raw or (min(raw) >= 0x20 and max(raw) < 0x7F)):
         return raw
     out = bytearray()
+    f = open(gb, "rb") if gb and len(raw) != len(s) else None
+    rec = bytearray(4)
+    n = f.seek(0, 2) >> 2 if f else 0
+    wide = False  # in Chinese mode
     for c in s:
         b = ord(c)
-        out.append(b if 0x20 <= b < 0x7F else 0x3F)  # '?'
+        if b < 0x80 or f is None:
+            if wide:
+                out.append(_FS)
+                out.append(0x2E)  # FS .: leave Chinese mode
+                wide = False
+            out.append(b if 0x20 <= b < 0x7F else 0x3F)  # '?'
+            continue
+        if not wide:
+            out.append(_FS)
+            out.append(0x26)  # FS &: enter Chinese mode
+            wide = True
+        lo, hi = 0, n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            f.seek(mid << 2)
+            f.readinto(rec)
+            got = rec[0] << 8 | rec[1]
+            if got < b:
+                lo = mid + 1
+            elif got > b:
+                hi = mid
+            else:
+                break
+        if lo < hi:
+            out.append(rec[2])
+            out.append(rec[3])
+        else:
+            out.append(0xA1)
+            out.append(0xF5)
+    if wide:
+        out.append(_FS)
+        out.append(0x2E)
+    if f:
+        f.close()
     return bytes(out)
+
+
+def width(s, gb=None):
+    # Columns text(s, gb) prints: two for each non-ASCII char in Chinese mode (like
+    # drivers/display/canvas.cells, not imported: the display's code stays off this heap).
+    n = len(s)
+    if gb:
+        for c in s:
+            if c > "\x7f":
+                n += 1
+    return n
 
 
 def bold(on):
@@ -123,8 +176,9 @@ class Receipt:
     # A job built in one bytearray. Every helper leaves the printer in its default mode (left,
     # normal size, not bold), so helpers can be called in any order.
 
-    def __init__(self, width=32):
+    def __init__(self, width=32, gb=None):
         self.width = width
+        self.gb = gb  # the GB18030 table (text()): Chinese text prints, two columns a char
         self._buf = bytearray(INIT)
 
     def raw(self, data):
@@ -136,7 +190,7 @@ class Receipt:
         buf = self._buf
         if bold:
             buf.extend(bytes([_ESC, 0x45, 1]))
-        buf.extend(text(s))
+        buf.extend(text(s, self.gb))
         buf.append(_LF)
         if bold:
             buf.extend(bytes([_ESC, 0x45, 0]))
@@ -154,10 +208,10 @@ class Receipt:
     def pair(self, left, right):
         # Left text and right text on one line, padded to the width. When both do not fit, the
         # left part gets its own line so neither an item name nor an amount is cut short.
-        gap = self.width - len(left) - len(right)
+        gap = self.width - width(left, self.gb) - width(right, self.gb)
         if gap < 1:
             self.line(left)
-            gap = self.width - len(right)
+            gap = self.width - width(right, self.gb)
             left = ""
         return self.line(left + " " * gap + right)
 

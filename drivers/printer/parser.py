@@ -20,6 +20,26 @@ def latin1(raw):
     return bytes(raw).decode()
 
 
+# CPython has a GB18030 codec; MicroPython ignores the codec's name and decodes UTF-8, which
+# some GBK codes also are, so only a round trip tells (feature detection, as compat does).
+_CODEC = "\u4e2d".encode("gb18030") == b"\xd6\xd0"
+
+
+def gbk(pair, table=None):
+    # A two-byte GBK code → its char: by the codec where the runtime has one (CPython, so the
+    # simulated printer checks the firmware's table rather than trusting it), else by a
+    # linear search of that table (drivers/printer/escpos.py), else U+FFFD.
+    if _CODEC:
+        return bytes(pair).decode("gb18030", "replace")
+    if table:
+        rec = bytearray(4)
+        with open(table, "rb") as f:
+            while f.readinto(rec) == 4:
+                if rec[2] == pair[0] and rec[3] == pair[1]:
+                    return chr(rec[0] << 8 | rec[1])
+    return "\ufffd"
+
+
 class Line:
     # One printed line, QR code or barcode, with the modes it was printed in. Only values that
     # differ from the class defaults get stored, so a plain line is one small object.
@@ -63,10 +83,12 @@ class Line:
 
 
 class EscPosParser:
-    def __init__(self, on_line, on_status=None, on_cut=None):
+    # gb: the GB18030 table, for runtimes without the codec (gbk()).
+    def __init__(self, on_line, on_status=None, on_cut=None, gb=None):
         self.on_line = on_line
         self.on_status = on_status
         self.on_cut = on_cut
+        self.gb = gb
         self.unknown = 0
         self.chinese = False
         self.reset()
@@ -83,7 +105,8 @@ class EscPosParser:
         self._clear_line()
 
     def _clear_line(self):
-        self._text = bytearray()
+        self._text = bytearray()  # UTF-8 of what the line prints
+        self._lead = b""  # the first byte of a GBK code whose second has not arrived
         self._line = [False, 1, 1, self.align]  # bold, width, height, align of the text so far
 
     def feed(self, data):
@@ -126,15 +149,28 @@ class EscPosParser:
         line = self._line
         if not self._text:
             line[3] = self.align  # ESC a acts only at the start of a line
+        if self.chinese:
+            raw = self._lead + bytes(raw)
+            self._lead = b""
+            out = bytearray()
+            i = 0
+            while i < len(raw):
+                b = raw[i]
+                if b < 0x81:  # ASCII, even in Chinese mode
+                    out.append(b if b < 0x80 else 0x3F)
+                elif i + 1 == len(raw):
+                    self._lead = raw[i:]
+                else:
+                    out.extend(gbk(raw[i : i + 2], self.gb).encode())
+                    i += 1
+                i += 1
+            raw = out
+        elif max(raw) > 0x7F:
+            raw = latin1(raw).encode()
         self._text.extend(raw)
         line[0] = line[0] or self.bold
         line[1] = max(line[1], self.width)
         line[2] = max(line[2], self.height)
-
-    def decode_text(self, raw):
-        # Seam for GB18030: inside FS & (self.chinese) a later issue decodes double-byte text
-        # here; until then every byte is one latin-1 character.
-        return latin1(raw)
 
     def pending_text(self):
         return len(self._text)
@@ -142,7 +178,7 @@ class EscPosParser:
     def print_line(self):
         m = self._line
         if self._text:
-            line = Line(TEXT, self.decode_text(self._text), m[0], m[1], m[2], m[3])
+            line = Line(TEXT, bytes(self._text).decode(), m[0], m[1], m[2], m[3])
         else:
             line = Line(TEXT, align=self.align)  # an empty buffer feeds one plain line
         self._clear_line()

@@ -9,6 +9,7 @@ from compat import asyncio, const
 _REPLY_MS = const(300)
 _FIXED_MASK = const(0x93)  # every status byte reads 0b0xx1xx10
 _FIXED_BITS = const(0x12)
+_ERROR = const(0x40)  # n=2: an error occurred; n=3: an automatically recoverable one (head heat)
 # The mechanism prints slower than the wire delivers: a 58 mm head at 50 mm/s needs ~85 ms for
 # a 4.2 mm line. Paper can run out while buffered lines are still printing, so the closing
 # status check waits for them.
@@ -16,7 +17,8 @@ _LINE_MS = const(85)
 
 
 class PrinterError(Exception):
-    # reason: 'paper-out' | 'cover-open' | 'offline' | 'garbled status' | 'no-answer'.
+    # reason: 'paper-out' | 'cover-open' | 'overheated' | 'offline' | 'garbled status' |
+    # 'no-answer'.
     # partial: the job was (at least partly) sent, so the receipt must be printed again.
 
     # No super().__init__ (it costs a closure): both runtimes already keep the constructor's
@@ -33,8 +35,9 @@ class PrinterOffline(PrinterError):
 
 
 # A namedtuple brings ==, repr and the fields in C: ~200 bytes of heap less than a class
-# defining __init__, __eq__ and __repr__. paper: "ok" | "near-end" | "out".
-class Status(namedtuple("Status", ["online", "paper", "cover_open"])):
+# defining __init__, __eq__ and __repr__. paper: "ok" | "near-end" | "out"; overheated: the
+# head stopped itself until it cools (ESC/POS: an automatically recoverable error).
+class Status(namedtuple("Status", ["online", "paper", "cover_open", "overheated"])):
     def problem(self):
         # Why nothing can print, or None. The cover goes first: with it open the paper sensor
         # cannot be trusted, and closing it is what the cashier must do next.
@@ -42,6 +45,8 @@ class Status(namedtuple("Status", ["online", "paper", "cover_open"])):
             return "cover-open"
         if self.paper == "out":
             return "paper-out"
+        if self.overheated:
+            return "overheated"
         if not self.online:
             return "offline"
         return None
@@ -50,15 +55,15 @@ class Status(namedtuple("Status", ["online", "paper", "cover_open"])):
         return "near-end" if self.paper == "near-end" else None
 
 
-def decode_status(printer, offline, paper):
-    # The three DLE EOT replies (n = 1, 2, 4) → Status.
+def decode_status(printer, offline, paper, error=_FIXED_BITS):
+    # The DLE EOT replies n = 1, 2, 4 and, when n=2 reports an error, 3 → Status.
     if paper & 0x60 or offline & 0x20:
         state = "out"
     elif paper & 0x0C:
         state = "near-end"
     else:
         state = "ok"
-    return Status(not printer & 0x08, state, bool(offline & 0x04))
+    return Status(not printer & 0x08, state, bool(offline & 0x04), bool(error & _ERROR))
 
 
 class Printer:
@@ -86,9 +91,14 @@ class Printer:
         try:
             while True:  # the status check before the job, then the one after it
                 transport.flush_input()  # a late reply to an earlier query must not be ours
-                replies = bytearray(3)
-                for i in range(3):
-                    await transport.write(bytes((0x10, 0x04, 1 << i)))  # DLE EOT 1, 2, 4
+                replies = bytearray(4)
+                replies[3] = _FIXED_BITS
+                for i in range(4):
+                    # DLE EOT 1, 2, 4; the error cause (3) only when n=2 says there is one, so
+                    # a healthy printer costs three bytes each way per check.
+                    if i == 3 and not replies[1] & _ERROR:
+                        break
+                    await transport.write(bytes((0x10, 0x04, 3 if i == 3 else 1 << i)))
                     reply = await transport.read(1, _REPLY_MS)
                     if not reply:
                         raise PrinterOffline("no-answer", sent)

@@ -11,6 +11,7 @@ _COVER_OPEN = const(0x04)  # n=2
 _STOPPED_PAPER_END = const(0x20)  # n=2
 _NEAR_END = const(0x0C)  # n=4
 _PAPER_END = const(0x60)  # n=4
+_ERROR = const(0x40)  # n=2: an error occurred; n=3: automatically recoverable (head too hot)
 
 PAPER_STATES = ("ok", "near-end", "out")
 
@@ -25,6 +26,7 @@ class SimPrinter:
         self.paper = "ok"
         self.cover_open = False
         self.connected = True
+        self.overheated = False  # the head's thermistor tripped: stopped until it cools
         self.lost_bytes = 0  # print data that reached the printer but never the paper
         self.cuts = 0
         self.lines = []  # the last printed lines (parser.Line), oldest first
@@ -43,8 +45,11 @@ class SimPrinter:
     def set_connected(self, connected):
         self.connected = bool(connected)
 
+    def set_overheated(self, hot):
+        self.overheated = bool(hot)
+
     def printing(self):
-        return self.paper != "out" and not self.cover_open
+        return self.paper != "out" and not self.cover_open and not self.overheated
 
     def status_byte(self, n):
         if n == 1:
@@ -54,12 +59,14 @@ class SimPrinter:
                 _BASE
                 | (_COVER_OPEN if self.cover_open else 0)
                 | (_STOPPED_PAPER_END if self.paper == "out" else 0)
+                | (_ERROR if self.overheated else 0)
             )
         if n == 4:
             if self.paper == "out":
                 return _BASE | _NEAR_END | _PAPER_END  # the near-end sensor sees no paper either
             return _BASE | (_NEAR_END if self.paper == "near-end" else 0)
-        return _BASE  # n=3: no cutter or head errors modelled
+        # n=3, the error cause: only the head's overheat is modelled (no cutter errors)
+        return _BASE | (_ERROR if self.overheated else 0)
 
     def text(self):
         return "\n".join([line.text for line in self.lines])

@@ -88,7 +88,8 @@ class SimBoard:
         self.send({"t": "state", "name": name})
 
     def _on_show(self, canvas, pages):
-        self.send({"t": "rows", "rows": canvas.rows})
+        # ms: when it was drawn, against the "pressed" ms, for the key-to-screen bench
+        self.send({"t": "rows", "rows": canvas.rows, "ms": self.clock.ticks_ms()})
 
     def _cut(self, name):
         # Freeze at an armed write point so the harness can kill the process exactly there:
@@ -149,6 +150,8 @@ class SimBoard:
                 await self._tapped.wait()
             key = self._taps.pop(0)
             self.matrix.press(key)
+            # when the finger went down (not which key: PIN digits stay off the link)
+            self.send({"t": "pressed", "ms": self.clock.ticks_ms()})
             await self.clock.sleep_ms(_HOLD_MS)
             self.matrix.release(key)
             await self.clock.sleep_ms(_GAP_MS)

@@ -11,10 +11,19 @@ class CardCryptError(ValueError):
     pass
 
 
+_last = [None, None]  # the card key last used and its two derived keys: sync decrypts many
+
+
 def _keys(key):
     if not isinstance(key, (bytes, bytearray)) or len(key) < 16:
         raise CardCryptError("card key under 16 bytes")
-    return hmac_sha256(key, b"journal pan enc")[:16], hmac_sha256(key, b"journal pan mac")
+    if _last[0] != key:
+        _last[1] = (
+            hmac_sha256(key, b"journal pan enc")[:16],
+            hmac_sha256(key, b"journal pan mac"),
+        )
+        _last[0] = bytes(key)
+    return _last[1]
 
 
 def encrypt_pan(key, pan, iv=None):

@@ -36,7 +36,12 @@ async def post(term, path, data):
         return await wait_for_ms(_exchange(conn, host, path, data), 8000)
     except asyncio.TimeoutError:
         raise NetError("host-timeout")
-    except (OSError, ValueError):
+    except OSError as e:
+        # MicroPython's open_connection returns before the handshake ends: a refused or
+        # unreachable host shows up at the first write. ECONNREFUSED, EHOSTUNREACH (the same
+        # numbers on Linux and in lwIP): no connection, so nothing was sent.
+        raise NetError("host-silent" if e.args[:1] in ((111,), (113,)) else "reply-lost")
+    except ValueError:
         raise NetError("reply-lost")
 
 

@@ -3,9 +3,8 @@
 # to audit/log.1 (the one before is dropped), so the trail takes at most 32 KiB of flash.
 # Never a PAN, PIN or key: a detail that looks like one is refused, not written.
 import json
-import os
 
-from compat import const, fsync
+from compat import const
 
 _LOG = "audit/log"
 _ROLL = const(16384)
@@ -34,26 +33,8 @@ def record(term, act, role, **detail):
     detail["role"] = role
     detail["act"] = act
     line = json.dumps(detail).encode() + b"\n"
-    flash = term.flash
-    flash.makedirs("audit")
-    path = flash.path(_LOG)
-    size = flash.size(_LOG) if flash.exists(_LOG) else 0
-    if size and size + len(line) > _ROLL:
-        flash.remove(_LOG + ".1")
-        os.rename(path, path + ".1")
-        flash.point("audit:rolled")
-        size = 0
-    if size:
-        # A power cut mid-append leaves a line with no end: end it, so the garbage stays on a
-        # line of its own (read() skips it) instead of spoiling this one.
-        with open(path, "rb") as f:
-            f.seek(size - 1)
-            if f.read(1) != b"\n":
-                line = b"\n" + line
-    with open(path, "ab") as f:
-        f.write(line)
-        fsync(f)
-    flash.point("audit:synced")
+    term.flash.makedirs("audit")
+    term.flash.append_line(_LOG, line, _ROLL, "audit")
 
 
 def read(term, n):

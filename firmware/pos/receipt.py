@@ -7,7 +7,20 @@
 import time
 
 from compat import const, hexlify, hmac_sha256, unhexlify
-from drivers.printer.escpos import CENTER, INIT, LEFT, align, bold, cut, feed, qr, size, text
+from drivers.printer.escpos import (
+    CENTER,
+    INIT,
+    LEFT,
+    align,
+    bold,
+    cut,
+    feed,
+    qr,
+    size,
+    text,
+    width,
+)
+from firmware.ui import text as catalogue
 from firmware.ui.text import t
 
 _BOLD = const(1)
@@ -25,6 +38,8 @@ _KEYS = (
     "r-period-from r-period-to r-report- r-report-count r-net-total r-first-receipt "
     "r-last-receipt r-batch-closed "
 )
+_gb = None  # the GB18030 table while the language is Chinese (_start): text(), width()
+
 _RECEIPT_NO = const(0)
 _REF_RECEIPT = const(1)
 _DECLINED_TITLE = const(2)
@@ -69,14 +84,14 @@ def _put(b, cols, left, right=None, how=0):
     if how & _BOLD:
         b.extend(bold(True))
     if right is not None:
-        gap = cols - len(left) - len(right)
+        gap = cols - width(left, _gb) - width(right, _gb)
         if gap < 1:
-            b.extend(text(left))
+            b.extend(text(left, _gb))
             b.append(10)
             left = ""
-            gap = cols - len(right)
+            gap = cols - width(right, _gb)
         left += " " * gap + right
-    b.extend(text(left))
+    b.extend(text(left, _gb))
     b.append(10)
     if how & _BOLD:
         b.extend(bold(False))
@@ -113,6 +128,8 @@ def _start(term, title, how):
     # (bytearray with the header, columns, decimals, currency, activation record): label
     # `title` (a reprint's banner, a report's name) if any, the merchant's name and address,
     # the terminal and its id
+    global _gb
+    _gb = catalogue.path("gb.bin") if catalogue.cjk else None
     cfg = term.config
     cols = cfg.get("paper_cols", 32)
     act = term.store.get("activation") or {}
@@ -205,7 +222,8 @@ def receipt_chunks(rec, term, copy):
         _put(b, cols, _t(_SIGNATURE), None, _CENTER)
     yield bytes(b)
     secret = act.get("secret")
-    if typ == "A" and amt is not None and secret:
+    # a sale restored from another terminal's backup ("oq") has no check value we could sign
+    if typ == "A" and amt is not None and secret and "oq" not in rec:
         # e-invoice: the check value proves the receipt came from this terminal (docs/selling.md)
         tid = act.get("tid")
         check = hmac_sha256(

@@ -25,8 +25,11 @@ def open_journal(term):
     except TypeError:  # a config a technician mistyped: sell under the defaults, say so
         print("config offline: not {max_sale, max_total, max_count, max_age_s}")
         limits = OfflineLimits()
+    # journal_bytes: a budget below the flash's free space (None: statvfs decides), so a
+    # small one lets the simulator fill the journal in a few sales
     j = Journal(term.flash, term.clock, key=unhexlify(key), limits=limits,
-                keep_days=config.get("keep_days", 30))  # fmt: skip
+                keep_days=config.get("keep_days", 30), capacity=config.get("journal_bytes"),
+                segment_bytes=config.get("segment_bytes", 16384))  # fmt: skip
     try:
         j.open()
     except (OSError, ValueError) as e:

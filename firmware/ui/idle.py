@@ -38,7 +38,10 @@ class IdleScreen(Screen):
         elif state != "ACTIVE":
             lines.append(t("go-activate" if state == "FACTORY" else "go-continue"))
         if not lines and state == "ACTIVE":
-            lines = ["", t("idle-f1-sale"), t("idle-f2-f3")]
+            # the weekly backup reminder (docs/backup.md): never backed up counts as due
+            last = (term.store.get("backup") or {"ts": 0})["ts"]
+            due = term.clock.time() - last > term.config.get("backup_days", 7) * 86400
+            lines = [t("idle-backup-due") if due else "", t("idle-f1-sale"), t("idle-f2-f3")]
         for i, line in enumerate(lines[:3]):
             canvas.text(4 + i, line)
         canvas.text(7, t("menu-hint"))

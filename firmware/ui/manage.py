@@ -22,8 +22,8 @@ def last_sale(j, any_receipt=False):
     found = None
     for _, payload in history.frames(j, max(j._next - 64, 0)):
         rec = json.loads(payload) if b'"t":"S"' not in payload else None
-        if rec is None or rec["t"] not in "ADVR":
-            continue
+        if rec is None or rec["t"] not in "ADVR" or ("oq" in rec and not any_receipt):
+            continue  # a sale restored from a backup ("oq") was another terminal's to void
         if any_receipt or rec["t"] == "A":
             found = rec
         elif rec["t"] == "V" and found is not None and rec.get("ref") == found["id"]:
@@ -168,7 +168,8 @@ class Refund(Lookup):
         from firmware.journal import history
 
         rec = history.find(term.journal, no) if no else None
-        if rec is None or rec["t"] != "A" or rec.get("voided"):
+        if rec is None or rec["t"] != "A" or rec.get("voided") or "oq" in rec:
+            # (restored from a backup: the host knows it under the old terminal's ID)
             self.msg = t("refund-no-sale", no or "-")
             return self
         self.left = rec["amt"] - refunded(term.journal, no)

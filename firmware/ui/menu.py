@@ -1,6 +1,6 @@
 # The function menu: a numbered list the cashier picks from with a digit, or UP/DOWN + ENTER.
 from firmware.events import KEY
-from firmware.ui.screen import ROWS, Screen, money, wrap
+from firmware.ui.screen import Screen, money, wrap
 from firmware.ui.text import t
 
 # (catalogue key, module, class, arguments…): screens are imported only when chosen, to spare
@@ -10,6 +10,15 @@ ITEMS = (
     ("m-void", "firmware.ui.gate", "Gate", "void", ("firmware.ui.manage", "Void")),
     ("m-forward", "firmware.ui.menu", "Forward"),
     ("m-tech", "firmware.ui.gate", "Gate", "diagnostics", ("firmware.ui.menu", "Technician")),
+    ("m-backup", "firmware.ui.gate", "Gate", "settings", ("firmware.ui.backup", "BackupMenu")),
+    (
+        "m-maintenance",
+        "firmware.ui.gate",
+        "Gate",
+        "settings",
+        ("firmware.ui.maint", "Maintenance"),
+    ),
+    ("m-help-topics", "firmware.ui.care", "Topics", "help"),
 )
 TECH = (
     ("m-keys", "firmware.ui.checks", "KeyTestScreen"),
@@ -19,6 +28,8 @@ TECH = (
     ("m-contrast", "firmware.ui.settings", "ContrastScreen"),
     ("m-about", "firmware.ui.settings", "AboutScreen"),
     ("m-pins", "firmware.ui.pins", "Pins"),
+    ("m-prep-check", "firmware.ui.selfcheck", "SelfCheck", "tech"),
+    ("m-troubleshoot", "firmware.ui.care", "Topics", "trouble"),
 )
 
 
@@ -32,7 +43,7 @@ class MenuScreen(Screen):
     def draw(self, canvas):
         canvas.clear()
         canvas.center(0, t(self.title), invert=True)
-        visible = ROWS - 1
+        visible = len(canvas.rows) - 1  # 7 lines, or 3 with the 16 px CJK font
         top = max(0, self.cursor - visible + 1)
         for i, item in enumerate(self.items[top : top + visible]):
             n = top + i

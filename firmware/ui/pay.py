@@ -42,7 +42,7 @@ class Pay(Screen):
         lines = [money(self.term, amount), t("pay-" + method)]
         hint = t("back-hint")
         if self.msg:
-            lines += wrap(self.msg)
+            lines = lines[: 1 if self.done else 2] + wrap(self.msg)  # an outcome needs room
             hint = t("pay-done-hint") if self.done else hint
         elif self.card is None:
             lines += wrap(t("card-prompt"))
@@ -128,9 +128,14 @@ class Pay(Screen):
         except NetError as e:
             why = e.args[0]
             body = None
-            if why == "revoked":
+            if why == "revoked":  # the host deactivated this terminal: nothing was charged
                 j.decline(no, why)
-                return term.home()  # the idle screen says what to do
+                from firmware.activation import get
+
+                hotline = term.config.get("hotline", "400-800-1234")
+                return self.finish(
+                    t("i-DEACTIVATED", hotline) + " " + get(term.store).get("reason", "")
+                )
             if why in ("network-down", "host-silent"):
                 return self.offline(no, method)
             # The request may have reached the host: never keep the sale, reverse it.

@@ -23,7 +23,7 @@ class Print(Screen):
         rec = self.rec
         lines = []
         if rec is None:
-            lines = wrap(t("rcpt-unknown", self.no))
+            lines = [] if self.printing else wrap(t("rcpt-unknown", self.no))
         else:
             kind = rec["t"]
             if kind == "A":
@@ -37,8 +37,8 @@ class Print(Screen):
                 lines.append(t("sale-change", money(term, rec["tnd"] - rec.get("amt", 0))))
             lines.append(t("rcpt-number", self.no))
         hint = None
-        if self.problem:
-            lines = [t(self.problem)] + wrap(t("fix-" + self.problem))
+        if self.problem:  # the sale stands: say so, then what to fix
+            lines = lines[:1] + [t(self.problem)] + wrap(t("fix-" + self.problem))
             hint = t("rcpt-retry-hint")
         elif self.printing:
             lines.append(t("printing"))

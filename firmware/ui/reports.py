@@ -2,7 +2,10 @@
 # then the batch closed and settled with the host). The batch (store key "batch": number and
 # the first journal seq in it) moves on only once the Z report is on paper, so a paper-out
 # Z report is printed again, never lost; the host's settle is idempotent by batch number.
+import gc
+
 from firmware.events import KEY
+from firmware.overlay import unload
 from firmware.ui.screen import Screen, money, wrap
 from firmware.ui.text import t
 
@@ -54,10 +57,16 @@ class Report(Screen):
         from firmware.pos import totals
 
         sums = totals.since(j, batch["from"])
+        totals = None
         sums["batch"] = batch["no"]
         from firmware.pos.receipt import report_chunks
 
         self.problem = await term.use_printer(b"".join(report_chunks(sums, term, self.kind)))
+        report_chunks = None
+        # printed: the encoder and the journal readers make room for the host's client
+        for m in USES.split()[:5]:
+            unload(m)
+        gc.collect()
         self.busy = False
         if self.problem:
             return self

@@ -3,10 +3,15 @@
 from compat import const
 
 COLS = const(16)
-ROWS = const(8)
+ROWS = const(8)  # of the 8x8 font; a screen that lays out rows itself uses len(canvas.rows)
 
 
 def wrap(text, width=COLS):
+    if len(text.encode()) != len(text):
+        # Chinese has no spaces and two-column chars: its rules load only for such text
+        from firmware.ui.wrap_cjk import wrap_cjk
+
+        return wrap_cjk(text, width)
     lines = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -33,9 +38,11 @@ class Screen:
         return None
 
     def paint(self, canvas, title, lines, hint=None):
+        # as many lines as the canvas has rows: 8 in the 8x8 font, 4 in the 16 px one
         canvas.clear()
         canvas.center(0, title, invert=True)
-        last = ROWS - 1 if hint else ROWS
+        rows = len(canvas.rows)
+        last = rows - 1 if hint else rows
         row = 1
         for line in lines:
             if row >= last:
@@ -43,7 +50,7 @@ class Screen:
             canvas.text(row, line)
             row += 1
         if hint:
-            canvas.text(ROWS - 1, hint)
+            canvas.text(rows - 1, hint)
 
 
 def money(term, amount, cur=True):

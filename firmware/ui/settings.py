@@ -5,6 +5,8 @@ from firmware.events import KEY
 from firmware.ui.screen import Screen
 from firmware.ui.text import t
 
+USES = "firmware.pos.audit"
+
 
 class ContrastScreen(Screen):
     def __init__(self, term):
@@ -32,6 +34,9 @@ class ContrastScreen(Screen):
             return self
         if key == "ENTER":
             self.term.store.put("contrast", self.level)
+            from firmware.pos import audit
+
+            audit.record(self.term, "settings", self.term.role, contrast=self.level)
             self.saved = True
             return self
         return None

@@ -1,41 +1,59 @@
 # Every string a cashier or technician sees comes from a catalogue file beside this module
-# (en.txt, later zh.txt), so a language is a file, not code. The file is sorted by key and
+# (en.txt, zh.txt), so a language is a file, not code. The file is sorted by key and
 # searched on flash: a catalogue costs no heap however long it grows. Lines: key TAB text.
 from compat import const
 
 _CACHE = const(8)
 
 _file = None
-_size = 0
+cjk = False  # the language is written in CJK: 16 px font, GB18030 receipts (path("gb.bin"))
 _cache = {}
 _order = []
 
 
-def _dir():
-    return __file__.rpartition("/")[0] or "."
+def path(name):
+    """The path of file `name` beside the catalogues: "zh.txt", "cjk16.bin" (the display
+    font), "gb.bin" (the printer's GB18030 table)."""
+    return (__file__.rpartition("/")[0] or ".") + "/" + name
 
 
-def use(language):
-    """Switch catalogues at run time (no reboot): `use("en")`."""
-    global _file, _size
+def use(language, canvas=None):
+    """Switch catalogues at run time (no reboot): `use("zh", canvas)`; given the canvas, it
+    changes font with the language. A language whose file is missing falls back to English."""
+    global _file, cjk
     if _file:
         _file.close()
-    _file = open(_dir() + "/" + language + ".txt", "rb")
-    _file.seek(0, 2)
-    _size = _file.tell()
+        _file = None
+    try:
+        _file = open(path(language + ".txt"), "rb")
+    except OSError:
+        language = "en"
+        _file = open(path("en.txt"), "rb")
+    cjk = language == "zh"
     _cache.clear()
     del _order[:]
+    if canvas is not None:
+        canvas.use_font(path("cjk16.bin") if cjk else None)
 
 
-def _line_at(pos):
-    # The first whole line starting at or after byte `pos`.
-    f = _file
-    if pos:
-        f.seek(pos - 1)
-        f.readline()
-    else:
-        f.seek(0)
-    return f.readline()
+def _find(f, k):
+    # The text after key-and-TAB `k` in sorted catalogue file `f`, or None.
+    lo, hi = 0, f.seek(0, 2)
+    while True:
+        # the first whole line starting at or after byte `mid` (at `lo` once the range is empty)
+        mid = (lo + hi) // 2
+        if mid:
+            f.seek(mid - 1)
+            f.readline()
+        else:
+            f.seek(0)
+        line = f.readline()
+        if lo >= hi:
+            return line[len(k) :] if line.startswith(k) else None
+        if line and line < k:  # end of file (b"") lies past every key, not before them
+            lo = mid + 1
+        else:
+            hi = mid
 
 
 def lookup(key):
@@ -44,18 +62,12 @@ def lookup(key):
     if key in _cache:
         return _cache[key]
     k = key.encode() + b"\t"
-    lo, hi = 0, _size
-    while lo < hi:
-        mid = (lo + hi) // 2
-        line = _line_at(mid)
-        if line and line < k:  # end of file (b"") lies past every key, not before them
-            lo = mid + 1
-        else:
-            hi = mid
-    line = _line_at(lo)
-    text = (
-        line[len(k) :].rstrip(b"\n").decode().replace("\\n", "\n") if line.startswith(k) else key
-    )
+    found = _find(_file, k)
+    if found is None and cjk:
+        # not translated yet: English, rather than the key, until it is
+        with open(path("en.txt"), "rb") as f:
+            found = _find(f, k)
+    text = found.rstrip(b"\n").decode().replace("\\n", "\n") if found is not None else key
     if len(_order) >= _CACHE:
         _cache.pop(_order.pop(0), None)
     _cache[key] = text

@@ -1,13 +1,15 @@
 # Boots the firmware on the ESP32 board inside the MicroPython unix port, with the fake
 # machine/network modules beside this file, and plays a technician at it: idle screen, Wi-Fi
-# up, MENU, a card swipe on the card test, a print test, Wi-Fi down. Mirrors main.py's boot
+# up, MENU, a card swipe on the card test, a print test, Wi-Fi down. Or, given "sale", a
+# cashier at an ACTIVE terminal with the Wi-Fi down (esp32_sale.py). Mirrors main.py's boot
 # (same imports, same order), which cannot be driven from outside.
 # Output, one item a line: "I2C <hex>" for each write on the display's bus, as it happens (the
 # SSD1306 model that decodes them runs in the test, outside this heap, as the panel is outside
-# the MCU); "SNAP <name> <hex>" the framebuffer at a step; "HEAP <step> <gc.mem_free()>"; and
+# the MCU); "PRN <hex>" the same for the bytes of a print job on the printer's UART;
+# "SNAP <name> <hex>" the framebuffer at a step; "HEAP <step> <gc.mem_free()>"; and
 # last one JSON line: the display rows at each step, what the devices received.
 # tests/host/test_esp32_board.py and `make bench` run it.
-# Usage: micropython -X heapsize=N -m esp32_run FLASH_DIR PINS_JSON [probe] (see mp.py)
+# Usage: micropython -X heapsize=N -m esp32_run FLASH_DIR PINS_JSON [sale] [probe] (see mp.py)
 import gc
 import json
 import sys
@@ -51,6 +53,7 @@ class StatusPrinter:
         self.received = 0
         self.queries = 0
         self.cut = False
+        self.jobs = 0  # cuts seen
 
     def __call__(self, uart, data):
         if len(data) == 3 and data[:2] == _DLE_EOT:
@@ -58,8 +61,12 @@ class StatusPrinter:
             uart.inject(b"\x12")
             return
         self.received += len(data)
+        sys.stdout.write("PRN ")  # to the paper, outside this heap, like the panel's bytes
+        sys.stdout.write(hexlify(data))
+        sys.stdout.write("\n")
         if _CUT in data:
             self.cut = True
+            self.jobs += 1
 
 
 flash_dir = sys.argv[1]
@@ -77,8 +84,13 @@ machine.i2c_devices[pins["display_addr"]] = bus
 printer = StatusPrinter()
 machine.uart_devices[pins["printer_uart"]] = printer
 network.access_points["shop"] = "secret"
+selling = "sale" in sys.argv[3:]
+if selling:
+    import esp32_sale  # before the fakes are measured: its code is theirs, not the firmware's
+
+    del network.access_points["shop"]  # out of range from the start: cards go offline
 mark("fakes")
-if sys.argv[3:] == ["probe"]:  # only what the fakes cost, to size the heap of the real run
+if "probe" in sys.argv[3:]:  # only what the fakes cost, to size the heap of the real run
     sys.exit(0)
 
 from compat import Clock, asyncio  # noqa: E402
@@ -145,6 +157,8 @@ async def scenario():
     await press("MENU")
     out["menu_seen"] = await until(has(t("menu")))
     snap("menu")
+    await press("4")  # technician menu (no password before activation)
+    await until(has(t("m-tech")))
     await press("3")  # card test
     await until(has(t("m-card")))
     from sim_card import encode, track2  # drivers/card/sim.py
@@ -156,6 +170,8 @@ async def scenario():
     await until(has(t("menu-hint")))
     await press("MENU")
     await until(has(t("menu")))
+    await press("4")
+    await until(has(t("m-tech")))
     await press("2")  # print test
     out["printed_seen"] = await until(has(t("printed")), 5000)
     snap("printed")
@@ -172,4 +188,9 @@ async def scenario():
     sys.exit(0)
 
 
-asyncio.run(scenario())
+if selling:
+    io = {"term": term, "press": press, "until": until, "has": has, "snap": snap, "mark": mark}
+    io.update(out=out, printer=printer, card_uart=pins["card_uart"])
+    asyncio.run(esp32_sale.run(io))
+else:
+    asyncio.run(scenario())

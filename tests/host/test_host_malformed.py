@@ -7,20 +7,7 @@ import pytest
 
 from tools.host import proto
 from tools.host.client import http_post, http_request, parse_response
-from tools.host.process import HostProcess, enrol
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("bad") / "host.sqlite")
-
-
-@pytest.fixture(scope="module")
-def host(db):
-    with HostProcess(db) as h:
-        yield h
-        assert "Traceback" not in h.log(), h.log()
-        assert h.alive(), h.log()
+from tools.host.process import enrol
 
 
 @pytest.fixture(scope="module")

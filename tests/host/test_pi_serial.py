@@ -134,8 +134,8 @@ def test_printer_status_and_print_through_sim_printer(line):
         return first, status, error
 
     first, status, error = run(scenario())
-    assert first == Status(True, "ok", False)
-    assert status == Status(True, "ok", False)
+    assert first == Status(True, "ok", False, False)
+    assert status == Status(True, "ok", False, False)
     assert error == ("paper-out", False)
     assert [line.text for line in printer.lines] == ["TOTAL 12.50", "THANK YOU"]
 

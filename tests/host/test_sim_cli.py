@@ -64,10 +64,10 @@ def test_piped_commands_drive_the_simulator(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "tools.sim", "--flash", str(tmp_path / "f")],
         cwd=ROOT,
-        input="boot\npress MENU\nexpect-screen Contrast\n",
+        input="boot\npress MENU\npress 4\nexpect-screen Contrast\n",
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "5 Contrast" in proc.stdout
+    assert "5 Contrast" in proc.stdout  # the technician menu, drawn in the console

@@ -1,7 +1,7 @@
 # Set-up shared by the forwarder's unit tests (test_sync*.py, both runtimes): a fake Terminal
 # around a real Journal, and a fake /v1/batch that dedupes by key like the host. Light, so
-# that each test module compiles and runs inside the 64 KiB heap: no firmware.net (a
-# look-alike NetError instead), and history only once a pass has loaded it.
+# that each test module runs inside the 64 KiB heap: no firmware.net (a look-alike NetError
+# instead), and history only once a pass has loaded it.
 import os
 
 from compat import asyncio

@@ -36,11 +36,11 @@ def test_status_over_the_line():
         return seen
 
     assert run(scenario()) == [
-        Status(True, "ok", False),
-        Status(False, "ok", True),
-        Status(False, "out", False),
+        Status(True, "ok", False, False),
+        Status(False, "ok", True, False),
+        Status(False, "out", False, False),
     ]
-    assert printer.last_status == Status(False, "out", False)
+    assert printer.last_status == Status(False, "out", False, False)
 
 
 def test_print_sends_the_job_and_the_sim_prints_it():
@@ -48,7 +48,7 @@ def test_print_sends_the_job_and_the_sim_prints_it():
     printer, sim, _ = _rig(printed.extend)
     job = _receipt(2)
     status = run(printer.print(job))
-    assert status == Status(True, "ok", False)
+    assert status == Status(True, "ok", False, False)
     assert bytes(printed) == job.bytes()  # status queries never reach the print buffer
     assert sim.text() == "SHOP\nItem 0" + " " * 22 + "0.00\nItem 1" + " " * 22 + "1.00"
     assert (sim.cuts, sim.lost_bytes) == (1, 0)
@@ -68,6 +68,30 @@ def test_cover_open_before_the_job_prints_nothing():
     sim.set_cover(True)
     e = raises(PrinterError, run, printer.print(_receipt()))
     assert (e.reason, e.partial, sim.lines) == ("cover-open", False, [])
+
+
+def test_an_overheated_head_is_asked_for_its_error_cause_and_prints_nothing():
+    printer, sim, host = _rig()
+    queries = []
+    answer = sim.end.on_receive
+
+    def spy(data):  # the status queries the driver sends, as the printer receives them
+        if data[:2] == b"\x10\x04":
+            queries.append(data[2])
+        answer(data)
+
+    sim.end.on_receive = spy
+    assert run(printer.status()) == Status(True, "ok", False, False)
+    assert queries == [1, 2, 4]  # a healthy printer is not asked for an error cause
+    del queries[:]
+    sim.set_overheated(True)
+    assert run(printer.status()) == Status(False, "ok", False, True)
+    assert queries == [1, 2, 4, 3]
+    e = raises(PrinterError, run, printer.print(_receipt()))
+    assert (e.reason, e.partial, sim.lines) == ("overheated", False, [])
+    sim.set_overheated(False)  # it cools down: the next job prints
+    run(printer.print(_receipt()))
+    assert sim.lines[0].text == "SHOP"
 
 
 def test_paper_running_out_mid_job_is_an_error_not_a_success():
@@ -146,7 +170,7 @@ def test_garbled_status_byte_is_an_error():
 def test_a_stale_reply_is_flushed_before_querying():
     printer, sim, host = _rig()
     host.inject(b"\x1a")  # a late "offline" from an earlier, timed-out query
-    assert run(printer.status()) == Status(True, "ok", False)
+    assert run(printer.status()) == Status(True, "ok", False, False)
 
 
 def test_status_polls_do_not_interleave_with_a_job():
@@ -158,7 +182,7 @@ def test_status_polls_do_not_interleave_with_a_job():
         polled = await printer.status()
         return await job, polled
 
-    assert run(scenario()) == (Status(True, "ok", False), Status(True, "ok", False))
+    assert run(scenario()) == (Status(True, "ok", False, False), Status(True, "ok", False, False))
 
 
 def test_forty_line_receipt_is_paced_at_the_wire_rate_and_arrives_in_order():

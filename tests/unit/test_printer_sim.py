@@ -26,6 +26,10 @@ def test_status_bytes_for_each_state():
     sim.set_paper("ok")
     sim.set_cover(True)
     assert _replies(sim) == [0x1A, 0x16, 0x12, 0x12]
+    sim.set_cover(False)
+    sim.set_overheated(True)  # n=2 says an error occurred, n=3 that it recovers by itself
+    assert _replies(sim) == [0x1A, 0x52, 0x52, 0x12]
+    assert not sim.printing()
     raises(ValueError, sim.set_paper, "empty")
 
 
@@ -43,21 +47,28 @@ def test_sim_answers_dle_eot_on_the_line_even_when_split_across_writes():
 
 
 def test_decode_status_reads_the_sensor_bits():
-    assert decode_status(0x12, 0x12, 0x12) == Status(True, "ok", False)
-    assert decode_status(0x12, 0x12, 0x1E) == Status(True, "near-end", False)
-    assert decode_status(0x1A, 0x32, 0x7E) == Status(False, "out", False)
-    assert decode_status(0x1A, 0x16, 0x12) == Status(False, "ok", True)
-    assert repr(Status(True, "ok", False)) == "Status(online=True, paper='ok', cover_open=False)"
+    assert decode_status(0x12, 0x12, 0x12) == Status(True, "ok", False, False)
+    assert decode_status(0x12, 0x12, 0x1E) == Status(True, "near-end", False, False)
+    assert decode_status(0x1A, 0x32, 0x7E) == Status(False, "out", False, False)
+    assert decode_status(0x1A, 0x16, 0x12) == Status(False, "ok", True, False)
+    assert decode_status(0x1A, 0x52, 0x12, 0x52) == Status(False, "ok", False, True)
+    # n=3 is asked only when n=2 reports an error: without it nothing is overheated
+    assert decode_status(0x1A, 0x52, 0x12) == Status(False, "ok", False, False)
+    assert repr(Status(True, "ok", False, False)) == (
+        "Status(online=True, paper='ok', cover_open=False, overheated=False)"
+    )
 
 
 def test_status_problem_and_warning():
-    assert Status(True, "ok", False).problem() is None
-    assert Status(True, "near-end", False).problem() is None
-    assert Status(True, "near-end", False).warning() == "near-end"
-    assert Status(False, "out", False).problem() == "paper-out"
-    assert Status(False, "out", True).problem() == "cover-open"
-    assert Status(False, "ok", False).problem() == "offline"
-    assert Status(True, "ok", False).warning() is None
+    assert Status(True, "ok", False, False).problem() is None
+    assert Status(True, "near-end", False, False).problem() is None
+    assert Status(True, "near-end", False, False).warning() == "near-end"
+    assert Status(False, "out", False, False).problem() == "paper-out"
+    assert Status(False, "out", True, False).problem() == "cover-open"
+    assert Status(False, "ok", False, False).problem() == "offline"
+    assert Status(False, "ok", False, True).problem() == "overheated"
+    assert Status(False, "out", False, True).problem() == "paper-out"  # paper first: no print
+    assert Status(True, "ok", False, False).warning() is None
 
 
 def test_printed_lines_are_bounded():

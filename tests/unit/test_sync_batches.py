@@ -1,6 +1,5 @@
 # How the forwarder (firmware/pos/sync.py) cuts the queue into batches: no more than there is
 # room for (heap, the host's body limit), and the lock free for a sale between them.
-from compat import asyncio
 from firmware.pos.sync import Sync
 from tests.unit.helpers import run
 from tests.unit.sync_fixtures import _Host, _ids, _offline, _Term
@@ -12,37 +11,11 @@ def test_a_batch_takes_no_more_than_there_is_room_for():
         _offline(term.journal, "S%d" % i, 100 + i)
     host = _Host()
     sync = Sync(term, call=host.call)
-    sync._room = lambda: 450  # a card sale is ~190 characters: two fit
+    term.config["sync_bytes"] = 450  # a card sale is ~190 characters: two fit
     run(sync.once())
     assert [len(b) for b in host.batches] == [2, 2, 1] and _ids(term.journal) == []
     _offline(term.journal, "S5", 1)
     _offline(term.journal, "S6", 1)
-    sync._room = lambda: 0  # never less than one record, or nothing would ever go
+    term.config["sync_bytes"] = 0  # never less than one record, or nothing would ever go
     run(sync.once())
     assert [len(b) for b in host.batches[3:]] == [1, 1] and _ids(term.journal) == []
-
-
-def test_a_sale_gets_the_lock_between_batches():
-    term = _Term("lock", sync_batch=2)
-    for i in range(4):
-        _offline(term.journal, "S%d" % i, 100)
-    host = _Host()
-    order = []
-    sale = []
-
-    async def auth():
-        async with term.net_lock:
-            order.append("auth")
-
-    async def call(term, path, body):
-        order.append("batch")
-        if not sale:
-            sale.append(asyncio.create_task(auth()))
-        return await host.call(term, path, body)
-
-    async def main():
-        await Sync(term, call=call).once()
-        await sale[0]
-
-    run(main())
-    assert order == ["batch", "auth", "batch"]

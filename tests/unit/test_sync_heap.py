@@ -6,6 +6,8 @@ from firmware.pos.sync import Sync
 from tests.unit.helpers import run
 from tests.unit.sync_fixtures import _Term
 
+USES = "firmware.journal.history"  # this module stands in for a screen that lists history
+
 
 def _drop(name):
     mod = sys.modules.pop(name, None)
@@ -34,6 +36,8 @@ def test_net_and_history_leave_the_heap_after_a_pass_unless_in_use():
     sync = Sync(term)
     names = ("firmware.net", "firmware.journal.history")
     saved = [_drop(n) for n in names]
+    # screens other tests of this process left loaded would count as users (their USES)
+    screens = [(n, _drop(n)) for n in list(sys.modules) if n.startswith("firmware.ui.")]
     try:
         run(sync.once())
         assert sync.last_error == "network-down" and term.store["activation"]["ctr"] == 2
@@ -42,12 +46,19 @@ def test_net_and_history_leave_the_heap_after_a_pass_unless_in_use():
         sys.modules["firmware.ui.pay"] = sys.modules["firmware.pos.sync"]
         run(sync.once())
         assert [n for n in names if n in sys.modules] == ["firmware.net"]
-        # loaded before the pass: somebody else's, left alone
+        # loaded before the pass: somebody else's, left alone; and what a screen lists in USES
         del sys.modules["firmware.ui.pay"]
+        sys.modules["firmware.ui.zz"] = sys.modules[__name__]
         run(sync.once())
-        assert [n for n in names if n in sys.modules] == ["firmware.net"]
+        assert [n for n in names if n in sys.modules] == [
+            "firmware.net",
+            "firmware.journal.history",
+        ]
         assert term.store["activation"]["ctr"] == 4 and sync.sent == 0
     finally:
         sys.modules.pop("firmware.ui.pay", None)
+        sys.modules.pop("firmware.ui.zz", None)
         for i in range(2):
             _put(names[i], saved[i])
+        for name, mod in screens:
+            _put(name, mod)

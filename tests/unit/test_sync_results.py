@@ -32,7 +32,7 @@ def test_results_mark_each_record_synced_exactly_once():
 
 def test_errors_and_unverified_replies_mark_nothing():
     term = _Term("errs")
-    _offline(term.journal, "S1", 100)
+    term.journal.void("S1", "S0", "K-S1", offline=True)  # no card to decrypt: a small heap
     host = _Host()
     sync = Sync(term, call=host.call)
     for answer, why in (

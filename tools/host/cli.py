@@ -88,6 +88,22 @@ def cmd_verify_receipt(host, args):
     return 0
 
 
+def cmd_publish_update(host, args):
+    from tools.host import updates
+
+    try:
+        with open(args.package, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise BadRequest("cannot read %s: %s" % (args.package, e.strerror))
+    doc = updates.publish(host.conn, data, host.now(), args.force)
+    print(
+        "published update %s for %s (%s): %d files, %d bytes%s"
+        % (doc["version"], doc["board"], doc["format"], len(doc["files"]), len(data),
+           " (signature NOT checked)" if args.force else "")
+    )  # fmt: skip
+
+
 def build_parser():
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default="host.sqlite", help="SQLite file (created if missing)")
@@ -141,6 +157,13 @@ def build_parser():
     s = sub.add_parser("verify-receipt", parents=[common], help="check a receipt's QR text")
     s.add_argument("text", help="EINV1|tid|no|yyyymmddhhmm|amount|currency|check")
     s.set_defaults(run=cmd_verify_receipt)
+
+    s = sub.add_parser("publish-update", parents=[common], help="offer a signed update package")
+    s.add_argument("package", help="a package from `python -m tools.update build`")
+    s.add_argument(
+        "--force", action="store_true", help="publish even if the signature does not verify"
+    )
+    s.set_defaults(run=cmd_publish_update)
     return p
 
 

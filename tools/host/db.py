@@ -80,6 +80,21 @@ CREATE TABLE IF NOT EXISTS settlements (
     at REAL NOT NULL,
     UNIQUE (tid, batch)
 );
+CREATE TABLE IF NOT EXISTS diag_reports (
+    id INTEGER PRIMARY KEY,
+    tid INTEGER NOT NULL,
+    at REAL NOT NULL,
+    version TEXT NOT NULL, state TEXT NOT NULL,
+    report TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS diag_reports_tid ON diag_reports (tid);
+CREATE TABLE IF NOT EXISTS updates (
+    id INTEGER PRIMARY KEY,
+    version TEXT NOT NULL, board TEXT NOT NULL, format TEXT NOT NULL,
+    size INTEGER NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,
+    published_at REAL NOT NULL,
+    UNIQUE (version, board, format)
+);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY,
     at REAL NOT NULL,

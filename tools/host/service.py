@@ -6,17 +6,28 @@ import json
 import secrets
 import time
 
-from tools.host import cards, pinblock, proto, validate
+from tools.host import backups, cards, pinblock, proto, updates, validate
 from tools.host.db import audit, insert, meta, transaction
 from tools.host.validate import BadRequest
 
 CODE_TRIES = 5
 DEFAULT_CODE_TTL = 24 * 3600.0
 MAX_BATCH = 50
-SIGNED_PATHS = ("/v1/status", "/v1/ping", "/v1/auth", "/v1/reverse", "/v1/batch", "/v1/settle")
+SIGNED_PATHS = (
+    "/v1/status",
+    "/v1/ping",
+    "/v1/auth",
+    "/v1/reverse",
+    "/v1/batch",
+    "/v1/settle",
+    "/v1/diag",
+)
+SIGNED_PATHS += backups.PATHS  # docs/backup.md
+SIGNED_PATHS += updates.PATHS  # docs/update.md
 ACTIVATE = "/v1/activate"
 PATHS = (ACTIVATE,) + SIGNED_PATHS
 RECORD_TYPES = ("sale", "void", "refund", "reverse")
+MAX_DIAG = 4096  # characters of a diagnostic report's body: a few hundred in practice
 REPORT_LINES = ("sales", "refunds", "voids", "cash")
 
 
@@ -72,6 +83,7 @@ class Host:
         self.slow_s = slow_s
         self.now = now or time.time
         self.pepper = bytes.fromhex(meta(conn, "pepper"))
+        self.backup_master = backups.setup(conn)  # docs/backup.md
 
     # ---- operator and web channel -------------------------------------------------------
 
@@ -332,7 +344,28 @@ class Host:
             return 200, self._reverse(c, t["id"], body, now), 0.0
         if path == "/v1/settle":
             return 200, self._settle(c, t["id"], body, now), 0.0
+        if path in backups.PATHS:
+            return 200, backups.dispatch(c, t, path, body, now, self.backup_master), 0.0
+        if path in updates.PATHS:
+            return 200, updates.dispatch(c, t, path, body, now), 0.0
+        if path == "/v1/diag":
+            return 200, self._diag(c, t["id"], body, now), 0.0
         return 200, self._batch(c, t["id"], body, now), 0.0
+
+    # ---- diagnostics --------------------------------------------------------------------
+
+    def _diag(self, c, tid, body, now):
+        """A terminal's diagnostic report, kept as sent for support; every one is new."""
+        version = validate.text(body, "version", validate.NAME, "1-32 letters, digits, . _ -")
+        state = validate.text(body, "state", validate.NAME, "1-32 letters, digits, . _ -")
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        if len(text) > MAX_DIAG:
+            raise BadRequest("a diagnostic report holds at most %d characters" % MAX_DIAG)
+        row = dict(tid=tid, at=now, version=version, state=state, report=text)
+        report_id = insert(c, "diag_reports", row)
+        detail = {"report": report_id, "version": version, "state": state}
+        audit(c, now, "diag-report", "terminal", tid, **detail)
+        return {"status": "stored", "report": report_id}
 
     # ---- payments -----------------------------------------------------------------------
 
@@ -451,6 +484,12 @@ class Host:
             if row["fingerprint"] != fp:
                 return {"key": key, "result": "rejected", "reason": "key-reused"}
             return {"key": key, "result": "duplicate", "sale": row["id"]}
+        # The terminal goes offline only when its auth provably never left; should one have
+        # reached us anyway, that auth is the sale (or a blocked key): never charge twice.
+        auth = c.execute("SELECT * FROM auths WHERE tid = ? AND key = ?", (tid, key)).fetchone()
+        if auth is not None:
+            audit(c, now, "sale-rejected", "terminal", tid, key=key, reason="authorised-online")
+            return {"key": key, "result": "rejected", "reason": "authorised-online"}
         status, reason, _ = self._decide(pan, exp, sale["amount"], now)
         if status != "approved":
             audit(c, now, "sale-rejected", "terminal", tid, key=key, reason=reason, **_pci(sale))

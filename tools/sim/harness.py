@@ -59,6 +59,26 @@ def firmware_command(runtime):
     raise SimError("unknown runtime %r (cpython or micropython)" % runtime)
 
 
+def _break_app(files):
+    # A version that cannot start: its firmware/app module raises at import.
+    import subprocess
+
+    from tools.mpy_build import mpy_cross
+
+    source = b"raise ImportError('this update is broken on purpose')\n"
+    for entry in files:
+        if entry[0] == "firmware/app.py":
+            entry[1] = source
+        elif entry[0] == "firmware/app.mpy":
+            with tempfile.TemporaryDirectory() as tmp:
+                src, out = os.path.join(tmp, "app.py"), os.path.join(tmp, "app.mpy")
+                with open(src, "wb") as f:
+                    f.write(source)
+                subprocess.run([mpy_cross(), "-s", "firmware/app.py", "-o", out, src], check=True)
+                with open(out, "rb") as f:
+                    entry[1] = f.read()
+
+
 class Port:
     """The device side of one serial line; bytes go to the firmware over the link."""
 
@@ -85,7 +105,16 @@ class Sim:
             self._tmp = tempfile.TemporaryDirectory(prefix="pos-flash-")
             flash = self._tmp.name
         self.flash = os.path.abspath(flash)
-        self.config = dict(DEFAULT_CONFIG, **(config or {}))
+        # The backup media (a USB stick, an SD card): beside the flash, so that `wipe-flash`
+        # leaves it, as a replacement terminal gets the old one's stick.
+        if getattr(self, "_tmp", None):
+            self._media_tmp = tempfile.TemporaryDirectory(prefix="pos-media-")
+            self.media = self._media_tmp.name
+        else:
+            self.media = self.flash + "-media"
+        os.makedirs(self.media, exist_ok=True)
+        self.config = dict(DEFAULT_CONFIG, backup_dir=self.media)
+        self.config.update(config or {})
         self.on_change = on_change  # called (from the reader thread) after any update
         self.rows = [""] * 8
         self.chip = SSD1306Chip()
@@ -140,7 +169,6 @@ class Sim:
             self.cut_point = None
             self._ready = False
         server = socket.create_server(("127.0.0.1", 0))
-        server.settimeout(BOOT_TIMEOUT_S)
         port = server.getsockname()[1]
         cmd, env, cwd = firmware_command(self.runtime)
         cmd = cmd + ["--flash", self.flash, "--link", "127.0.0.1:%d" % port]
@@ -158,20 +186,39 @@ class Sim:
             target=self._read_output, args=(self.proc,), daemon=True
         )
         self._out_thread.start()
+        conn = None
+        deadline = time.monotonic() + BOOT_TIMEOUT_S
+        server.settimeout(0.1)  # short waits: a firmware that stops during boot shows at once
         try:
-            conn, _ = server.accept()
-        except TimeoutError:
+            while conn is None and self.proc.poll() is None and time.monotonic() < deadline:
+                try:
+                    conn, _ = server.accept()
+                except TimeoutError:
+                    pass
+        finally:
+            server.close()
+        if conn is None:
+            exited = self.proc.poll() is not None
             self.kill()
+            if exited:  # a broken update, say: no use waiting for the rest of the timeout
+                raise SimError("firmware stopped before it connected:\n" + self.tail())
             raise SimError(
                 "firmware did not connect within %d s:\n%s" % (BOOT_TIMEOUT_S, self.tail())
             )
-        finally:
-            server.close()
         self._conn = conn
         threading.Thread(target=self._read_link, args=(conn,), daemon=True).start()
         if not self.wait_for(lambda: self._ready and any(self.rows), BOOT_TIMEOUT_S):
             self.kill()
             raise SimError("firmware did not show a screen after boot:\n" + self.tail())
+
+    def boot_fails(self):
+        """Boot, expecting the firmware to stop before it shows a screen (a broken update)."""
+        try:
+            self.boot()
+        except SimError:
+            return
+        self.kill()
+        raise SimError("the firmware booted and shows %r" % self.rows)
 
     def kill(self):
         if self.proc is not None:
@@ -215,6 +262,7 @@ class Sim:
         upstream = self.host.url.split("//", 1)[1]
         if self.proxy:  # a restarted host: the terminal keeps the proxy's address
             self.proxy.retarget(upstream)
+            self.proxy.resume()
         else:
             self.proxy = Proxy(upstream)
 
@@ -223,6 +271,8 @@ class Sim:
         if self.host:
             self.host.kill()
             self.host = None
+        if self.proxy:
+            self.proxy.pause()  # and nothing listens at its address: connections are refused
 
     def replay(self):
         if not self.proxy:
@@ -292,15 +342,90 @@ class Sim:
         return rec
 
     def host_rows(self, table):
-        """How many rows of the host's `table` (sales, auths, refunds, voids, settlements)
-        belong to this terminal: what reached the back office."""
+        """How many rows of the host's `table` (sales, auths, refunds, voids, settlements,
+        diag_reports) belong to this terminal: what reached the back office."""
         import sqlite3
 
-        if not self.host or table not in ("sales", "auths", "refunds", "voids", "settlements"):
+        where = ""
+        if table == "reversed":  # authorisations undone: reversed, or blocked before arriving
+            table, where = "auths", " AND reversed_at IS NOT NULL"
+        tables = ("sales", "auths", "refunds", "voids", "settlements", "diag_reports")
+        if not self.host or table not in tables:
             raise SimError("no host, or no table %r" % table)
         with sqlite3.connect(self.host.db) as c:
             q = "SELECT COUNT(*) FROM %s WHERE tid IN (SELECT id FROM terminals WHERE serial = ?)"
-            return c.execute(q % table, (self.config["serial"],)).fetchone()[0]
+            return c.execute(q % table + where, (self.config["serial"],)).fetchone()[0]
+
+    def wipe_flash(self):
+        """Everything on the flash but config.json deleted: a replacement terminal, as it comes
+        out of the box with its board config deployed."""
+        import shutil
+
+        if self.running:
+            raise SimError("the terminal is on (power-cut first)")
+        for name in os.listdir(self.flash):
+            path = os.path.join(self.flash, name)
+            if name == "config.json":
+                continue
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+
+    def corrupt_file(self, pattern, offset):
+        """Flip every bit of the byte at `offset` of a file: `pattern` is a path on the flash,
+        or under media/ on the backup media; a glob takes its last match in name order (the
+        newest backup). Returns the path."""
+        import glob
+
+        root = self.flash
+        if pattern.startswith("media/"):
+            root, pattern = self.media, pattern[6:]
+        found = sorted(glob.glob(os.path.join(root, pattern)))
+        if not found:
+            raise SimError("no file matches %s" % pattern)
+        path = found[-1]
+        with open(path, "r+b") as f:
+            f.seek(offset)
+            byte = f.read(1)
+            if not byte:
+                raise SimError("%s has no byte %d" % (path, offset))
+            f.seek(offset)
+            f.write(bytes([byte[0] ^ 0xFF]))
+        return path
+
+    def update_package(self, where, version, kind=None):
+        """A signed update package of this firmware (tools/update, the development key) as the
+        runtime under test runs it (.mpy or .py), on the media (config update_dir: the only
+        package there) or published at the host. kind: "bad-signature" (a signature byte
+        flipped) or "broken" (firmware/app fails at import, so the version never starts)."""
+        import glob
+        import shutil
+
+        from tools.update.package import build_package
+
+        fmt = "mpy" if self.runtime == "micropython" else "py"
+        media = getattr(self, "media", self.flash + "-media")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, version + ".pkg")
+            change = _break_app if kind == "broken" else None
+            doc = build_package(version, out, board=self.config.get("board", "sim"), fmt=fmt,
+                                change=change)  # fmt: skip
+            if kind == "bad-signature":
+                with open(out, "r+b") as f:
+                    f.seek(14 + int.from_bytes(f.read(14)[8:12], "big") + 100)
+                    byte = f.read(1)
+                    f.seek(-1, 1)
+                    f.write(bytes([byte[0] ^ 0x01]))
+            if where == "host":
+                self.host_cli("publish-update", out, *(["--force"] if kind else []))
+                return doc
+            os.makedirs(media, exist_ok=True)
+            for old in glob.glob(os.path.join(media, "*.pkg")):
+                os.remove(old)  # one package on the media at a time
+            shutil.copyfile(out, os.path.join(media, "pos-%s.pkg" % version))
+        self.set_config("update_dir", media)
+        return doc
 
     def add_item(self, code, name, amount):
         """One line of the item file on flash (<flash>/items.csv, kept sorted by code)."""
@@ -327,9 +452,9 @@ class Sim:
         if self.proxy:
             self.proxy.close()
             self.proxy = None
-        tmp = getattr(self, "_tmp", None)
-        if tmp:
-            tmp.cleanup()
+        for tmp in (getattr(self, "_tmp", None), getattr(self, "_media_tmp", None)):
+            if tmp:
+                tmp.cleanup()
 
     # -- readers (threads) ---------------------------------------------------------------
     def _read_output(self, proc):

@@ -1,6 +1,10 @@
 # The paper coming out of the simulated printer: the printed bytes read back through the same
 # ESC/POS parser as the device model, as text for logs and scenario checks and as a PNG of a
-# 58 mm roll (384 dots across, font A cells of 12 x 24 dots, 32 columns).
+# 58 mm roll (384 dots across, font A cells of 12 x 24 dots, 32 columns). Chinese text (GBK in
+# FS & mode) takes two cells a char, drawn from the display's 16 px font.
+import os
+
+from drivers.display.font16 import cells
 from drivers.printer.parser import BARCODE, QR, EscPosParser, Line
 
 DOTS = 384
@@ -68,7 +72,7 @@ class Paper:
                 s = "[QR %s]" % line.data
             elif line.kind == BARCODE:
                 s = "[BARCODE %s]" % line.data
-            room = self.columns // line.width - len(s)
+            room = self.columns // line.width - cells(s)
             if room > 0 and line.align:
                 s = " " * (room // 2 if line.align == 1 else room) + s
             out.append(s)
@@ -108,16 +112,21 @@ class Paper:
             return self._aligned(_barcode_image(line.data, font), line.align)
         if not line.text:
             return Image.new("L", (DOTS, LINE_H), 255)
-        per_row = max(1, DOTS // (CELL_W * line.width))
-        rows = [line.text[i : i + per_row] for i in range(0, len(line.text), per_row)]
+        per_row = max(2, DOTS // (CELL_W * line.width))
+        rows = [""]
+        for c in line.text:
+            if cells(rows[-1] + c) > per_row:
+                rows.append("")
+            rows[-1] += c
         row_h = max(LINE_H, CELL_H * line.height + LINE_H - CELL_H)
         block = Image.new("L", (DOTS, row_h * len(rows)), 255)
         for n, row in enumerate(rows):
-            cells = _text_cells(row, font, line.bold)
-            cells = cells.resize(
-                (cells.width * line.width, cells.height * line.height), Image.Resampling.NEAREST
+            picture = _text_cells(row, font, line.bold)
+            picture = picture.resize(
+                (picture.width * line.width, picture.height * line.height),
+                Image.Resampling.NEAREST,
             )
-            block.paste(cells, (_x(cells.width, line.align), n * row_h))
+            block.paste(picture, (_x(picture.width, line.align), n * row_h))
         return block
 
     def _aligned(self, picture, align):
@@ -137,14 +146,45 @@ def _text_cells(row, font, bold):
     # proportional default font would do.
     from PIL import Image, ImageDraw
 
-    cells = Image.new("L", (CELL_W * len(row), CELL_H), 255)
-    draw = ImageDraw.Draw(cells)
-    for i, c in enumerate(row):
-        x = i * CELL_W + (CELL_W - draw.textlength(c, font=font)) / 2
+    picture = Image.new("L", (CELL_W * cells(row), CELL_H), 255)
+    draw = ImageDraw.Draw(picture)
+    left = 0
+    for c in row:
+        if c > "\x7f":
+            glyph = _wide_glyph(c)
+            picture.paste(glyph, (left, 0), glyph.point(lambda v: 255 - v))
+            if bold:
+                picture.paste(glyph, (left + 1, 0), glyph.point(lambda v: 255 - v))
+            left += 2 * CELL_W
+            continue
+        x = left + (CELL_W - draw.textlength(c, font=font)) / 2
         draw.text((x, 1), c, font=font, fill=0)
         if bold:
             draw.text((x + 1, 1), c, font=font, fill=0)
-    return cells
+        left += CELL_W
+    return picture
+
+
+_font16 = []
+
+
+def _wide_glyph(c):
+    # Two cells (24 x 24 dots) of c, scaled from the display's 16 px font; its box if it lacks c.
+    from PIL import Image
+
+    from drivers.display.font16 import Font16
+
+    if not _font16:
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        _font16.append(Font16(os.path.join(root, "firmware", "ui", "cjk16.bin")))
+    font = _font16[0]
+    font.load(ord(c))
+    glyph = Image.new("L", (16, 16), 255)
+    for x in range(16):
+        for y in range(16):
+            if font.buf[(y >> 3) * 16 + x] >> (y & 7) & 1:
+                glyph.putpixel((x, y), 0)
+    return glyph.resize((2 * CELL_W, CELL_H), Image.Resampling.NEAREST)
 
 
 def _qr_image(data, module=4):

@@ -1,7 +1,9 @@
 """A loopback TCP proxy the harness puts between the terminal and the reference host, so a
 script can play the network's tricks: `host replay` makes it answer the terminal's next
 request with the last reply it relayed, unchanged, without passing the request on — a
-recorded host message played back, which the terminal must refuse."""
+recorded host message played back, which the terminal must refuse. `host drop-reply [N]`
+passes the next N requests on to the host and hangs up on the terminal without its reply: the
+host acted, the terminal never heard (a reply lost after the host committed)."""
 
 import socket
 import threading
@@ -35,10 +37,30 @@ class Proxy:
         self.last_reply = None
         self.replay_next = False
         self.replayed = 0  # replies played back so far
+        self.drop = 0  # replies still to swallow after the host answered
+        self.dropped = 0
         self._lock = threading.Lock()
-        self._server = socket.create_server(("127.0.0.1", 0))
+        self._server = None
+        self.address = None
+        self.resume()
+
+    def resume(self):
+        """Listen (again, on the same port): the host's machine answers connections."""
+        port = int(self.address.rsplit(":", 1)[1]) if self.address else 0
+        self._server = socket.create_server(("127.0.0.1", port))
         self.address = "127.0.0.1:%d" % self._server.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
+        threading.Thread(target=self._serve, args=(self._server,), daemon=True).start()
+
+    def pause(self):
+        """Stop listening: connections are refused, as when nothing serves at the host's
+        address (the terminal can tell that nothing was sent)."""
+        if self._server is not None:
+            try:  # wakes the accept() blocked in _serve (close alone would leave it listening)
+                self._server.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self._server.close()
+            self._server = None
 
     def retarget(self, upstream):
         """Relay to the host at "HOST:PORT" from now on."""
@@ -52,13 +74,18 @@ class Proxy:
                 raise ValueError("nothing to replay yet: no reply has gone through the proxy")
             self.replay_next = True
 
-    def close(self):
-        self._server.close()
+    def drop_replies(self, n=1):
+        """Swallow the host's replies to the next `n` requests."""
+        with self._lock:
+            self.drop = n
 
-    def _serve(self):
+    def close(self):
+        self.pause()
+
+    def _serve(self, server):
         while True:
             try:
-                conn, _ = self._server.accept()
+                conn, _ = server.accept()
             except OSError:
                 return  # closed
             threading.Thread(target=self._relay, args=(conn,), daemon=True).start()
@@ -86,6 +113,10 @@ class Proxy:
                     with self._lock:
                         if reply:
                             self.last_reply = reply
+                        if self.drop:
+                            self.drop -= 1
+                            self.dropped += 1
+                            return  # hang up: the host committed, the reply is lost
                 conn.sendall(reply)
             except OSError:
                 pass  # the host is down or the terminal hung up: close, as a dead link does

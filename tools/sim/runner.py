@@ -28,14 +28,15 @@ class Runner:
             except SimError as e:
                 raise ScriptError(step.where, "%s\n  %s" % (step.text, e))
 
-    def _expect(self, step, ok, what):
-        if not self.sim.wait_for(ok, self.timeout):
+    def _expect(self, step, ok, what, seconds=None):
+        # SECONDS: for what takes longer than a cashier-visible step (an update's download)
+        if not self.sim.wait_for(ok, max(self.timeout, float(seconds or 0))):
             raise ScriptError(step.where, "%s\n  %s" % (step.text, what()))
 
     def do(self, step):
         sim, name, args = self.sim, step.name, step.args
         if name == "boot":
-            sim.boot()
+            sim.boot_fails() if args else sim.boot()
         elif name == "power-cut":
             sim.power_cut()
         elif name == "cut-at":
@@ -63,6 +64,8 @@ class Runner:
             sim.printer.set_paper(PAPER[args[0]])
         elif name == "cover":
             sim.printer.set_cover(args[0] == "open")
+        elif name == "printer" and args[0] in ("hot", "cool"):
+            sim.printer.set_overheated(args[0] == "hot")
         elif name == "printer":
             sim.printer.set_connected(args[0] == "plugged")
         elif name == "expect-screen":
@@ -70,6 +73,7 @@ class Runner:
                 step,
                 lambda: sim.on_screen(args[0]),
                 lambda: "screen shows: %r\n%s" % (sim.rows, sim.tail(8)),
+                args[1] if len(args) > 1 else None,
             )
         elif name == "expect-no-screen":
             self._expect(
@@ -102,8 +106,14 @@ class Runner:
                 sim.send(c="key", k=digit)
         elif name == "host":
             self.host(args[0], args[1:])
+        elif name == "update-package":
+            sim.update_package(*args)
         elif name == "item":
             sim.add_item(args[0], args[1], int(args[2]))
+        elif name == "wipe-flash":
+            sim.wipe_flash()
+        elif name == "corrupt-file":
+            sim.corrupt_file(args[0], int(args[1]))
         elif name == "config":
             try:
                 value = json.loads(args[1])
@@ -125,6 +135,10 @@ class Runner:
             sim.host_cli("reject", sim.terminal_id(), "--reason", args[0])
         elif sub == "replay":
             sim.replay()
+        elif sub == "drop-reply":
+            if not sim.proxy:
+                raise SimError("no host: `host start` first")
+            sim.proxy.drop_replies(int(args[0]) if args else 1)
         elif sub == "activated":
             sim.provision(*args)
         elif sub == "expect":  # rows the host holds for this terminal, once sync is done

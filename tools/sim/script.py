@@ -6,7 +6,7 @@ import shlex
 
 # name: (min args, max args, usage)
 COMMANDS = {
-    "boot": (0, 0, "boot"),
+    "boot": (0, 1, "boot [fails]"),
     "power-cut": (0, 0, "power-cut"),
     "cut-at": (1, 2, "cut-at POINT [HIT]"),
     "wait": (1, 1, "wait MS"),
@@ -20,8 +20,8 @@ COMMANDS = {
     "net": (1, 1, "net up|down"),
     "paper": (1, 1, "paper in|out|low"),
     "cover": (1, 1, "cover open|closed"),
-    "printer": (1, 1, "printer plugged|unplugged"),
-    "expect-screen": (1, 1, "expect-screen TEXT"),
+    "printer": (1, 1, "printer plugged|unplugged|hot|cool"),
+    "expect-screen": (1, 2, "expect-screen TEXT [SECONDS]"),
     "expect-no-screen": (1, 1, "expect-no-screen TEXT"),
     "expect-receipt": (1, 1, "expect-receipt TEXT"),
     "expect-no-receipt": (1, 1, "expect-no-receipt TEXT"),
@@ -32,11 +32,14 @@ COMMANDS = {
         3,
         "host start [auto|manual] | issue-code MERCHANT TERMINAL | web-code MERCHANT "
         "TERMINAL | approve | reject REASON | revoke [REASON] | replay | stop | activated "
-        "[MERCHANT TERMINAL PASSWORD] | expect TABLE COUNT",
+        "[MERCHANT TERMINAL PASSWORD] | expect TABLE COUNT | drop-reply [N]",
     ),
     "item": (3, 3, "item CODE NAME AMOUNT"),
     "type-code": (0, 0, "type-code"),
     "config": (2, 2, "config KEY VALUE"),
+    "update-package": (2, 3, "update-package media|host VERSION [bad-signature|broken]"),
+    "wipe-flash": (0, 0, "wipe-flash"),
+    "corrupt-file": (2, 2, "corrupt-file PATH OFFSET (flash path or media/...; glob: last match)"),
 }
 
 HOST_ARGS = {  # host subcommand: (min, max) further arguments
@@ -50,13 +53,14 @@ HOST_ARGS = {  # host subcommand: (min, max) further arguments
     "stop": (0, 0),
     "activated": (0, 3),
     "expect": (2, 2),
+    "drop-reply": (0, 1),
 }
 
 CHOICES = {
     "net": ("up", "down"),
     "paper": ("in", "out", "low"),
     "cover": ("open", "closed"),
-    "printer": ("plugged", "unplugged"),
+    "printer": ("plugged", "unplugged", "hot", "cool"),  # hot: the head overheated
 }
 
 
@@ -93,7 +97,9 @@ def parse_line(text, where):
         raise ScriptError(where, "usage: %s" % usage)
     if name in CHOICES and args[0] not in CHOICES[name]:
         raise ScriptError(where, "usage: %s" % usage)
-    if name in ("wait", "cut-at") and len(args) == (1 if name == "wait" else 2):
+    if name == "expect-screen" and len(args) == 2 and not args[1].isdigit():
+        raise ScriptError(where, "usage: %s" % usage)
+    if name in ("wait", "cut-at", "corrupt-file") and len(args) == (1 if name == "wait" else 2):
         if not args[-1].isdigit():
             raise ScriptError(where, "usage: %s" % usage)
     if name == "host":
@@ -102,6 +108,12 @@ def parse_line(text, where):
             args[0] == "start" and args[1:2] not in ([], ["auto"], ["manual"])
         ):
             raise ScriptError(where, "usage: %s" % usage)
+    if name == "boot" and args not in ([], ["fails"]):
+        raise ScriptError(where, "usage: %s" % usage)
+    if name == "update-package" and (
+        args[0] not in ("media", "host") or args[2:] not in ([], ["bad-signature"], ["broken"])
+    ):
+        raise ScriptError(where, "usage: %s" % usage)
     if name == "type" and not args[0].isdigit():
         raise ScriptError(where, "type takes digits only; use press for other keys")
     return Step(where, name, args, text.strip())

@@ -1,0 +1,34 @@
+# A receipt printed while the terminal speaks Chinese: catalogue labels go out as GBK in FS &
+# mode, columns line up counting each Chinese char as two, and the parser reads it back.
+from firmware.pos.receipt import receipt_chunks
+from firmware.ui import text
+from firmware.ui.text import t
+from tests.unit.receipt_fixtures import _card_sale, _job, _Term
+
+TOTAL = "\u5408\u8ba1"  # 合计, r-total-label in zh.txt
+RECEIPT_NO = "\u5c0f\u7968\u53f7"  # 小票号, r-receipt-no
+
+
+def _width(s):
+    return len(s) + len([c for c in s if c > "\x7f"])
+
+
+def test_chinese_receipt_bytes_and_columns():
+    from drivers.printer.parser import EscPosParser
+
+    text.use("zh")
+    try:
+        assert t("r-total-label") == TOTAL and t("r-receipt-no") == RECEIPT_NO
+        data = _job(receipt_chunks(_card_sale(), _Term("zh"), "customer"))
+        out = []
+        p = EscPosParser(lambda ln: out.append(ln.text), gb=text.path("gb.bin"))
+        p.feed(data)
+    finally:
+        text.use("en")
+    # 合计 (4 columns) + 19 spaces + "EUR 12.50" (9) = 32, the bold total line
+    assert b"\x1bE\x01\x1c&\xba\xcf\xbc\xc6\x1c." + b" " * 19 + b"EUR 12.50\n\x1bE\x00" in data
+    assert TOTAL + " " * 19 + "EUR 12.50" in out
+    assert RECEIPT_NO + " " * 24 + "42" in out
+    for line in out:
+        assert _width(line) <= 32, line
+    assert "Terminal 00012345 (ID 17)" in out  # a label zh.txt lacks: English, ASCII as before
