@@ -117,6 +117,8 @@ def check_redeploy(port, root, out):
         f.write("3")  # the terminal's own data: deploy never touches it
     with open(os.path.join(root, "firmware", "old.py"), "w") as f:
         f.write("x = 1\n")  # left by an older firmware: would shadow an .mpy
+    with open(os.path.join(root, "store", "fw.json"), "w") as f:
+        f.write('{"current": "0.9.0", "previous": null, "trial": false, "boots": 0}')
     done = deploy(port, "sim", {"serial": "DEP0001"}, reset=False, out=out, log=quiet)
     assert done["copied"] == ["firmware/flash.mpy"]
     assert done["removed"] == ["firmware/old.py"]
@@ -126,6 +128,7 @@ def check_redeploy(port, root, out):
     assert disk["firmware/flash.mpy"] == local_files("sim", out)["firmware/flash.mpy"][1]
     assert "firmware/old.py" not in disk
     assert disk["store/boots.json"] == hashlib.sha256(b"3").hexdigest()
+    assert "store/fw.json" not in disk  # the update installed over the old base is forgotten
 
 
 def check_sim_boots(root, monkeypatch):

@@ -110,6 +110,9 @@ def plan(local, remote_files, remote_folders, remote_config, board, config_extra
     return folders, copy, stale, write_config
 
 
+_FORGET_UPDATE = "import os\ntry:\n os.remove('store/fw.json')\nexcept OSError:\n pass"
+
+
 def deploy(
     port,
     board,
@@ -141,6 +144,10 @@ def deploy(
     gone = [f for f in remote_folders if (f + "/").startswith(tuple(skip_prefixes))]
     for folder in sorted(gone, key=lambda f: -f.count("/")):
         args += ["fs", "rmdir", ":" + folder, "+"]
+    if copy or stale:
+        # A new base: an update installed over the old one (store/fw.json names it, see
+        # docs/update.md) must not keep running over what was just deployed.
+        args += ["exec", _FORGET_UPDATE, "+"]
     with tempfile.TemporaryDirectory() as tmp:
         if config is not None:
             cfg = os.path.join(tmp, "config.json")
