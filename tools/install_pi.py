@@ -115,6 +115,10 @@ def install(
         for group in GROUPS:
             if subprocess.run(["getent", "group", group], capture_output=True).returncode == 0:
                 run(["usermod", "-a", "-G", group, user], False)
+    try:  # a new base: an update installed over the old one must not keep running over it
+        os.remove(os.path.join(inside(flash), "store", "fw.json"))  # (docs/update.md)
+    except OSError:
+        pass
     if write_config(inside(flash)) and not staged:
         run(["chown", "-R", "%s:%s" % (user, user), flash], False)
     unit_dir = inside("/etc/systemd/system")

@@ -61,10 +61,15 @@ def test_reinstall_keeps_the_terminal_data_and_replaces_the_code(tmp_path):
         json.dump({"board": "pi", "serial": "RPI-7"}, f)  # the terminal's own settings
     stale = dest + PREFIX + "/firmware/removed_module.py"
     open(stale, "w").close()
+    os.makedirs(dest + FLASH + "/store")
+    for name in ("boots.json", "fw.json"):  # its data, and an update installed over the base
+        with open(dest + FLASH + "/store/" + name, "w") as f:
+            f.write("3" if name == "boots.json" else '{"current": "0.9.0"}')
     install(PREFIX, FLASH, "pos", dest, venv=False, start=False)
     with open(dest + FLASH + "/config.json") as f:
         assert json.load(f) == {"board": "pi", "serial": "RPI-7"}
     assert not os.path.exists(stale)
+    assert os.listdir(dest + FLASH + "/store") == ["boots.json"]  # the update is forgotten
 
 
 def test_flash_outside_var_lib_has_no_state_directory():
