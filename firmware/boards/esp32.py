@@ -86,6 +86,21 @@ class Esp32Board:
         self.wifi = config.get("wifi") or {}
         self.net = self
 
+        # The SD card (config "sd": {"slot": 2, "mount": "/sd"}) is where backups go
+        # (config "backup_dir"). Without a card the terminal still runs: the backup screen
+        # says the media is missing (sd_error keeps why).
+        self.sd_error = None
+        sd = config.get("sd")
+        if sd:
+            import os
+
+            from machine import SDCard
+
+            try:
+                os.mount(SDCard(slot=sd.get("slot", 2)), sd.get("mount", "/sd"))
+            except OSError as e:
+                self.sd_error = e
+
         self.adc = self.mains = None
         if pins["battery_adc"] is not None:
             from machine import ADC

@@ -159,3 +159,50 @@ class ADC:
 
     def read_uv(self):
         return adc_uv.get(self.pin.id, 0)
+
+
+# The SD card slot: a block device (512-byte blocks) holding a FAT filesystem, as a card
+# from a shop comes formatted; os.mount() reads it with MicroPython's own VfsFat. The card's
+# bytes live in an image file (sd_image), outside the heap, as a real card is outside the
+# MCU. Tests set sd_present False for an empty slot (SDCard then raises OSError, as the real
+# one does when no card answers).
+sd_present = True
+sd_image = "/tmp/pos-fake-sd.img"
+sd_blocks = 2048  # 1 MiB
+
+
+class SDCard:
+    def __init__(self, slot=2, **pins):
+        if not sd_present:
+            raise OSError(19)  # ENODEV: no card in the slot
+        import os
+
+        self.slot = slot
+        try:
+            os.stat(sd_image)
+            new = False
+        except OSError:
+            with open(sd_image, "wb") as f:
+                f.seek(sd_blocks * 512 - 1)
+                f.write(b"\0")
+            new = True
+        self.f = open(sd_image, "r+b")
+        if new:
+            os.VfsFat.mkfs(self)
+
+    def readblocks(self, num, buf, off=0):
+        self.f.seek(num * 512 + off)
+        self.f.readinto(buf)
+
+    def writeblocks(self, num, buf, off=0):
+        self.f.seek(num * 512 + off)
+        self.f.write(buf)
+
+    def ioctl(self, op, arg):
+        if op == 4:  # block count
+            return sd_blocks
+        if op == 5:  # block size
+            return 512
+        if op == 3:  # sync
+            self.f.flush()
+        return 0  # init, deinit

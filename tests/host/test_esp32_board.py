@@ -286,3 +286,27 @@ def test_fakes_stay_off_the_firmware_path():
 
     assert not [rel for _, rel in sources() if "fakes" in rel]
     assert not os.path.exists(os.path.join(ROOT, "lib", "machine.py"))
+
+
+SD = """
+machine.sd_image = sys.argv[1] + "-sd.img"
+board = esp32.build(config, flash, Clock(), EventQueue())
+print("error", board.sd_error)
+import os
+if board.sd_error is None:
+    with open("/sd/probe.txt", "w") as f:
+        f.write("backup")
+    print("files", os.listdir("/sd"), open("/sd/probe.txt").read())
+"""
+
+
+def test_the_sd_card_mounts_where_backups_go(tmp_path):
+    config = {"board": "esp32", "sd": {"slot": 2}, "backup_dir": "/sd"}
+    out = run_mp(BUILD + SD, tmp_path, config)
+    assert "error None" in out and "files ['probe.txt'] backup" in out
+
+
+def test_no_sd_card_leaves_the_terminal_running_and_says_why(tmp_path):
+    config = {"board": "esp32", "sd": {"slot": 2}}
+    out = run_mp(BUILD + "machine.sd_present = False\n" + SD, tmp_path, config)
+    assert "error [Errno 19] ENODEV" in out
