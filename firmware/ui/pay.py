@@ -10,6 +10,10 @@ from compat import aes_cbc, hexlify, hmac_sha256, unhexlify
 from drivers.card.reader import CardReadError
 from firmware.events import CARD, KEY
 from firmware.journal.journal import JournalError, OfflineRefused
+
+# Loaded with this screen, right after the Terminal collected the last one's garbage: a 4 KB
+# module needs blocks a fragmented heap may no longer have later in the sale.
+from firmware.net import NetError, call
 from firmware.ui.sale import journal_refusal, new_key
 from firmware.ui.screen import Screen, money, wrap
 from firmware.ui.text import t
@@ -120,8 +124,6 @@ class Pay(Screen):
             body["pb"] = pin_block(unhexlify(get(term.store)["secret"]), c.pan, self.pin)
             self.pin = None
         self.card = c = None  # the card goes with the request; the journal has it encrypted
-        from firmware.net import NetError, call
-
         try:
             async with term.net_lock:
                 status, reply, signed = await call(term, "/v1/auth", body)
