@@ -12,10 +12,14 @@ import time
 
 from compat import exists, fsync, hexlify, listdir, sleep_ms, unhexlify
 from firmware.events import KEY
+from firmware.ui.menu import MenuScreen
 from firmware.ui.screen import Screen, wrap
 from firmware.ui.text import t
 
-USES = "firmware.pos.audit firmware.journal.cardcrypt firmware.net firmware.activation"
+USES = (
+    "firmware.pos.audit firmware.journal.cardcrypt firmware.net firmware.activation "
+    "firmware.ui.menu"
+)
 _HEAVY = (
     "firmware.pos.backup firmware.pos.archive firmware.journal.history firmware.journal.cardcrypt"
 )
@@ -23,22 +27,18 @@ _SENT = "backup.pbk"  # an archive for the host, on flash until it is sent
 _FETCHED = "restore.pbk"  # a host's archive, on flash until its restore is done
 
 
-class BackupMenu(Screen):
-    def draw(self, canvas):
-        lines = [t("bk-menu-media"), t("bk-menu-host"), t("bk-menu-rmedia"), t("bk-menu-rhost")]
-        self.paint(canvas, t("m-backup"), lines, t("back-hint"))
+# The backup menu is a MenuScreen like the others: the digit, or UP/DOWN and ENTER.
+ITEMS = (
+    ("bk-menu-media", "firmware.ui.backup", "Run", "1"),
+    ("bk-menu-host", "firmware.ui.backup", "Run", "2"),
+    ("bk-menu-rmedia", "firmware.ui.backup", "Pick"),
+    ("bk-menu-rhost", "firmware.ui.backup", "Run", "4"),
+)
 
-    async def handle(self, event):
-        if event.kind != KEY:
-            return None
-        key = event.value
-        if key == "CANCEL":
-            return self.term.home()
-        if key == "3":
-            return Pick(self.term)
-        if key in ("1", "2", "4"):
-            return Run(self.term, key)
-        return None
+
+class BackupMenu(MenuScreen):
+    def __init__(self, term):
+        super().__init__(term, ITEMS, "m-backup")
 
 
 class Pick(Screen):
