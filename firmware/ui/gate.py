@@ -57,13 +57,7 @@ class Gate(Screen):
             return term.home()
         if lock_state(term, self.asks)[0]:
             return self if key == "ENTER" else None
-        if key == "CLEAR":
-            self.text = self.text[:-1]
-            return self
-        if key.isdigit():
-            if len(self.text) + len(key) <= 12:
-                self.text += key
-                self.msg = None
+        if self.type_key(key, 12):
             return self
         if key != "ENTER" or not self.text:
             return None

@@ -53,13 +53,7 @@ class Pins(Screen):
             self.role = self.first = self.msg = None
             self.text = ""
             return self
-        if key == "CLEAR":
-            self.text = self.text[:-1]
-            return self
-        if key.isdigit():
-            if len(self.text) + len(key) <= 8:
-                self.text += key
-                self.msg = None
+        if self.type_key(key, 8):
             return self
         if key != "ENTER" or not self.text:
             return None

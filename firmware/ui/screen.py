@@ -37,6 +37,19 @@ class Screen:
     async def handle(self, event):
         return None
 
+    def type_key(self, key, limit):
+        """CLEAR, or a digit key typed into self.text (up to `limit` digits; a digit typed
+        clears self.msg): True when the key was one of those."""
+        if key == "CLEAR":
+            self.text = self.text[:-1]
+        elif key.isdigit():
+            if len(self.text) + len(key) <= limit:
+                self.text += key
+                self.msg = None
+        else:
+            return False
+        return True
+
     def paint(self, canvas, title, lines, hint=None):
         # as many lines as the canvas has rows: 8 in the 8x8 font, 4 in the 16 px one
         canvas.clear()

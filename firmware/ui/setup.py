@@ -82,13 +82,7 @@ class Setup(Screen):
                 move(term, "PASSWORD_SET", why=None, tries=None, reason=None)
                 return Setup(term, "code")
             return Setup(term, "merchant")  # REJECTED, DEACTIVATED: new details, new code
-        if key == "CLEAR":
-            self.text = self.text[:-1]
-            return self
-        if key.isdigit():
-            if len(self.text) + len(key) <= 12:
-                self.text += key
-                self.msg = None
+        if self.type_key(key, 12):
             return self
         if key == "F2" and step == "code":
             return Setup(term, "merchant")
