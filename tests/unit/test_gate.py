@@ -16,14 +16,14 @@ class _Device:
         pass
 
 
-_canvas = []  # one for all the tests: on a 64 KiB heap a fresh 1 KiB buffer may find no hole
+# One for all the tests, made before any test runs: on a 64 KiB heap a 1 KiB buffer made
+# later, once the tests have fragmented it, may find no hole.
+_canvas = Canvas(_Device())
 
 
 def _screen(term, action):
     gate = Gate(term, action, THEN)
-    if not _canvas:
-        _canvas.append(Canvas(_Device()))
-    canvas = _canvas[0]
+    canvas = _canvas
     canvas.clear()
     nxt = run(gate.start())
     return gate, canvas, nxt
