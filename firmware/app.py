@@ -4,7 +4,7 @@ import gc
 import sys
 
 from compat import asyncio, const, sleep_ms, ticks_ms, wait_for_ms
-from firmware.events import NET, PRINTER, TICK, Event
+from firmware.events import KEY, NET, PRINTER, TICK, Event
 from firmware.overlay import load, module_of, unload
 
 _TICK_MS = const(1000)
@@ -155,7 +155,11 @@ class Terminal:
                     event = await self.queue.get()
                     if event.kind == NET and event.value and self.sync:
                         self.sync.wake()  # the network is back: forward what waits now
-                    nxt = await self.screen.handle(event)
+                    key = event.value if event.kind == KEY else None
+                    if key in ("UP", "DOWN") and getattr(self.screen, "pages", 1) > 1:
+                        nxt = self.screen.scroll(key)  # paint() showed a page of several
+                    else:
+                        nxt = await self.screen.handle(event)
                 else:
                     nxt = await self._enter(nxt)
             except Exception as e:  # a screen's bug, or no heap to load it, must not take the

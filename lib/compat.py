@@ -39,12 +39,17 @@ else:
         return asyncio.sleep(ms / 1000)
 
 
+# MicroPython's flush() is already a sync (lfs_file_sync on littlefs, fsync on unix);
+# CPython's flush() only empties Python's buffer, so the kernel needs its own call.
+# fdatasync where there is one: it writes the data and the size (all a reader after a power
+# cut needs) and skips the timestamps, so a durable record costs one flush of the disk cache.
+_datasync = getattr(os, "fdatasync", None) or getattr(os, "fsync", None)
+
+
 def fsync(f):
-    # MicroPython's flush() is already a sync (lfs_file_sync on littlefs, fsync on unix);
-    # CPython's flush() only empties Python's buffer, so the kernel needs its own call.
     f.flush()
-    if hasattr(os, "fsync"):
-        os.fsync(f.fileno())
+    if _datasync is not None:
+        _datasync(f.fileno())
 
 
 def exists(path):
@@ -110,75 +115,31 @@ _hmac = None  # the hmac module, False where the port has none (looked up on fir
 
 
 def hmac_sha256(key, msg):
-    """HMAC-SHA256 (RFC 2104): CPython's hmac module, or the same steps over hashlib.sha256."""
+    """HMAC-SHA256 (RFC 2104): CPython's hmac module, or the same steps over hashlib.sha256.
+    `msg`: bytes, or a list of pieces (bytes or str, UTF-8) hashed in turn, never joined."""
     global _hmac
     if _hmac is None:
         try:
             import hmac as _hmac
         except ImportError:
             _hmac = False
+    if type(msg) is not list:
+        if _hmac:
+            return _hmac.digest(key, msg, "sha256")  # CPython's one-shot C path
+        msg = [msg]
     if _hmac:
-        return _hmac.new(key, msg, "sha256").digest()
-    import hashlib
+        inner = outer = _hmac.new(key, None, "sha256")
+    else:
+        import hashlib
 
-    if len(key) > 64:
-        key = hashlib.sha256(key).digest()
-    key = key + bytes(64 - len(key))
-    # Generators, not lists: a 64-item list is one 17-block allocation on a fragmented heap.
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-    inner.update(msg)
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-    outer.update(inner.digest())
+        if len(key) > 64:
+            key = hashlib.sha256(key).digest()
+        key = key + bytes(64 - len(key))
+        # Generators, not lists: a 64-item list is one 17-block allocation on a fragmented heap.
+        inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    for m in msg:
+        inner.update(m.encode() if type(m) is str else m)
+    if outer is not inner:
+        outer.update(inner.digest())
     return outer.digest()
-
-
-def pbkdf2_sha256(password, salt, iterations, dklen=32):
-    """PBKDF2-HMAC-SHA256 (RFC 8018): hashlib's where the port has it, else the same rounds
-    over hashlib.sha256 with the HMAC pads computed once (MicroPython has neither)."""
-    import hashlib
-
-    if hasattr(hashlib, "pbkdf2_hmac"):
-        return hashlib.pbkdf2_hmac("sha256", password, salt, iterations, dklen)
-    sha = hashlib.sha256
-    if len(password) > 64:
-        password = sha(password).digest()
-    key = password + bytes(64 - len(password))
-    ipad = bytes(b ^ 0x36 for b in key)
-    opad = bytes(b ^ 0x5C for b in key)
-    out = b""
-    block = 0
-    while len(out) < dklen:
-        block += 1
-        u = salt + block.to_bytes(4, "big")
-        acc = 0  # XOR of every round as one big integer: no per-byte loop
-        for _ in range(iterations):
-            h = sha(ipad)
-            h.update(u)
-            h2 = sha(opad)
-            h2.update(h.digest())
-            u = h2.digest()
-            acc ^= int.from_bytes(u, "big")
-        out += acc.to_bytes(32, "big")
-    return out[:dklen]
-
-
-_cryptolib = None  # MicroPython's cryptolib, False on CPython (looked up on first use)
-
-
-def aes_cbc(key, iv, data, encrypt):
-    """AES-CBC without padding (len(data) % 16 == 0): cryptolib on MicroPython, the
-    `cryptography` package on CPython; the same bytes either way."""
-    global _cryptolib
-    if _cryptolib is None:
-        try:
-            import cryptolib as _cryptolib
-        except ImportError:
-            _cryptolib = False
-    if _cryptolib:
-        c = _cryptolib.aes(key, 2, iv)  # mode 2 = CBC
-        return c.encrypt(data) if encrypt else c.decrypt(data)
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
-    c = Cipher(algorithms.AES(key), modes.CBC(iv))
-    op = c.encryptor() if encrypt else c.decryptor()
-    return op.update(data) + op.finalize()

@@ -105,6 +105,11 @@ def install(
             False,
         )
     python = python or prefix + "/venv/bin/python"
+    # The service user cannot write under the prefix, so byte-compile now (with the service's
+    # interpreter where it is there already): else every screen the terminal loads, and it
+    # loads and drops them all day (docs/memory.md), is compiled from source again.
+    compiler = inside(python) if os.path.exists(inside(python)) else sys.executable
+    run([compiler, "-m", "compileall", "-q", "-d", prefix, inside(prefix)], False)
     if not staged:
         have_user = subprocess.run(["id", "-u", user], capture_output=True).returncode == 0
         if not have_user:

@@ -4,7 +4,8 @@
 # terminal off and on gives a guesser no new tries.
 import os
 
-from compat import const, hexlify, pbkdf2_sha256, unhexlify
+from compat import const, hexlify, unhexlify
+from pbkdf2 import pbkdf2_sha256
 
 _TRIES = const(5)
 

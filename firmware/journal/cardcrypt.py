@@ -4,7 +4,8 @@
 # Blob: VERSION (1, 0x01) | IV (16) | CIPHERTEXT (16*k) | TAG (16). Same bytes on both runtimes.
 import os
 
-from compat import aes_cbc, hmac_sha256
+from aescbc import aes_cbc
+from compat import hmac_sha256
 
 
 class CardCryptError(ValueError):

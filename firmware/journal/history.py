@@ -2,10 +2,9 @@
 # the host acknowledged. Not loaded by a terminal that only sells: import it where the terminal
 # syncs or reprints; it holds no state, so it can be dropped again (firmware/overlay.unload).
 #   unsynced(j) -> records the host has not acknowledged (each with "seq"), oldest first
-#   mark_synced(j, ids) -> seq of the last SYNCED record, or None if none of `ids` waited
-#   read(j, seq) -> the record with this seq, or None
-#   find(j, id) -> its newest record + "seq", "state", "voided", "synced"; None if unknown
-#   verify(j) -> the corrupt stretches found reading every segment end to end
+#   mark_synced(j, ids, known=None) -> seq of the last SYNCED record, or None if none of `ids`
+#       waited
+# Looking one record up (reprints, voids, refunds) is lookup.py's: a sync pass does without.
 import json
 import struct
 from binascii import crc32
@@ -102,21 +101,29 @@ def scan(flash, first, pos, last, bad, st):
 
 def frames(j, seq, bad=None):
     # (seq, payload) of every readable frame from `seq` on, oldest first; with `bad`, every
-    # corrupt stretch found (a segment's invalid tail too, but the last segment's)
+    # corrupt stretch found (a segment's invalid tail too, but the last segment's). Without
+    # `bad`, the scan starts at the last frame read (j._at: seq, segment, offset) when that is
+    # on the way, not at the segment's start: a sync pass reads on where its batch ended.
     firsts = j._firsts
+    at = None if bad is not None else j._at
     bad = [] if bad is None else bad
     k = len(firsts) - 1
     while k > 0 and firsts[k] > seq:
         k -= 1
     while 0 <= k < len(firsts):
         st = [0, None, 0]
-        it = scan(j.flash, firsts[k], 0, -1, bad, st)
+        pos, last = (at[2], at[0] - 1) if at and at[1] == firsts[k] and at[0] <= seq else (0, -1)
+        it = scan(j.flash, firsts[k], pos, last, bad, st)
+        hs = hp = -1  # the last frame yielded: its seq, its offset
         try:
-            for _, s, payload in it:
-                if s >= seq:
-                    yield s, payload
+            for got in it:
+                if got[1] >= seq:
+                    hp, hs = got[0], got[1]
+                    yield hs, got[2]
         finally:
             it.close()  # MicroPython closes an abandoned generator's file only at GC
+            if hs >= 0:
+                j._at = (hs, firsts[k], hp)
         if st[1] is not None and k < len(firsts) - 1:
             bad.append({"seg": firsts[k], "off": st[1], "len": st[2] - st[1]})
         k += 1
@@ -127,51 +134,18 @@ def records(j, seqs, keep=None):
     # `keep` (field names), only those fields, so a batch of records never sits in RAM at once
     if seqs:
         g = frames(j, seqs[0])
+        i = 0  # both rise: one walk along seqs, not a search of it per frame
         try:
             for s, payload in g:
                 if s > seqs[-1]:
                     break
-                rec = decode(payload) if s in seqs else None
+                while seqs[i] < s:
+                    i += 1
+                rec = decode(payload) if seqs[i] == s else None
                 if rec is not None:
                     yield s, rec if keep is None else list(map(rec.get, keep))
         finally:
             g.close()  # MicroPython closes an abandoned generator's file only at GC
-
-
-def read(j, seq):
-    rec = dict(records(j, [seq])).get(seq)
-    if rec is not None:
-        rec["seq"] = seq
-    return rec
-
-
-def find(j, rid):
-    waiting = hits(j, rid)
-    p = j._pending.get(rid)
-    needle = json.dumps(rid).encode()  # a substring test before decoding each record
-    # from the first record RAM knows of (a hash: if another id's, from the start)
-    for start in (min(waiting + [p[0]] if p else waiting or [0]), 0):
-        found = None
-        voided = False
-        for s, payload in frames(j, start):
-            rec = decode(payload) if needle in payload else None
-            if rec is None or rec["t"] == "S":
-                continue
-            if rec["id"] == rid:
-                found = rec
-                rec["seq"] = s
-            elif rec.get("ref") == rid and rec["t"] == "V":
-                voided = True
-        if found is not None or not start:
-            break
-    if found is not None:
-        t = found["t"]
-        found["state"] = ("pending", "approved", "declined", "aborted", "void", "refund")[
-            "PADXVR".index(t)
-        ]
-        found["voided"] = voided
-        found["synced"] = t != "P" and found["seq"] not in waiting
-    return found
 
 
 def unsynced(j):
@@ -190,19 +164,27 @@ def unsynced(j):
         g.close()
 
 
-def mark_synced(j, ids):
-    # The waiting records of `ids`, read back to tell them from another id with the same hash
-    # and for their amounts, acknowledged in SYNCED records of at most 32 (under the bound).
-    seqs = []
-    for rid in ids:
-        for s in hits(j, rid):
-            if s not in seqs:
-                seqs.append(s)
-    seqs.sort()
+def mark_synced(j, ids, known=None):
+    # The waiting records of `ids`, acknowledged in SYNCED records of at most 32 (under the
+    # bound). `known`: for each of `ids`, 8 bytes: its record's seq and amount (of an
+    # offline sale, else 0), as a sync pass has just read them; else the records are read
+    # back, to tell them from another id with the same hash and for their amounts.
     acked = []
-    for s, (rid, t, amt) in records(j, seqs, ("id", "t", "amt")):
-        if rid in ids:
-            acked.append((s, rid, (amt or 0) if t == "A" else 0))
+    if known is not None:
+        for i in range(len(ids)):
+            s, amt = struct.unpack_from(">II", known, 8 * i)
+            if s in hits(j, ids[i]):  # still waiting
+                acked.append((s, ids[i], amt))
+    else:
+        seqs = []
+        for rid in ids:
+            for s in hits(j, rid):
+                if s not in seqs:
+                    seqs.append(s)
+        seqs.sort()
+        for s, (rid, t, amt) in records(j, seqs, ("id", "t", "amt")):
+            if rid in ids:
+                acked.append((s, rid, (amt or 0) if t == "A" else 0))
     seq = None
     while acked:
         rec = {"t": "S", "ids": [], "q": [], "amt": [], "old": None}
@@ -219,7 +201,7 @@ def mark_synced(j, ids):
                 for _, ts in records(j, [v >> 1], ("ts",)):
                     rec["old"] = ts[0] or j._oldest
                 break
-        seq = j.append(rec)
+        seq = j.append(rec, not acked)  # one sync for them all, with the last
     return seq
 
 
@@ -229,23 +211,18 @@ def forget(j, rec):
     amts = rec.get("amt") or []
     u = j._u
     i = 0
-    while i < len(u):
-        v = struct.unpack_from(">I", u, i + 4)[0]
-        if v >> 1 in q:
+    for k in sorted(range(len(q)), key=lambda k: q[k]):  # rising seqs, as u holds them
+        s = q[k]
+        v = 0
+        while i < len(u):
+            v = struct.unpack_from(">I", u, i + 4)[0]
+            if v >> 1 >= s:
+                break
+            i += 8
+        if i < len(u) and v >> 1 == s:
             if v & 1:
-                k = q.index(v >> 1)
                 j._count -= 1
                 j._total -= amts[k] if k < len(amts) else 0
             u[i : i + 8] = b""
-        else:
-            i += 8
     j._oldest = rec.get("old") if j._count else None
     j._total = j._total if j._count else 0
-
-
-def verify(j):
-    # every segment read end to end (maintenance, not boot): the corrupt stretches found
-    problems = []
-    for _ in frames(j, 0, problems):
-        pass
-    return problems

@@ -31,7 +31,7 @@
 #   X SALE_ABORTED   written by boot recovery for a sale a power cut left pending: it was never
 #                    shown as approved; forwarded so the host can reverse it by its key.
 #   V VOID           id (the void's own), ref (the sale voided), k, off.
-#   R REFUND         id, ref (the original sale, optional), amt, k, off, l4.
+#   R REFUND         id, ref (the original sale, optional) and rk (its k), amt, k, off, l4.
 #   S SYNCED         ids (acknowledged by the host), q (the seqs of their records, same order),
 #                    amt (the amounts of the offline sales among them, 0 for the others), old
 #                    (ts of the oldest offline sale still unsynced after these, or null).
@@ -86,12 +86,12 @@ class Journal:
           extra=None) -> seq
     approve(sale_id, auth=None, offline=False) -> seq   (OfflineRefused past the limits)
     decline(sale_id, why)    void(void_id, sale_id, idem_key, offline=False)
-    refund(refund_id, amount, idem_key, offline=False, sale_id=None, last4=None)
-    append(rec) -> seq       summary() -> dict      offline_refusal(amount, now=None)
+    refund(refund_id, amount, idem_key, offline=False, sale_id=None, last4=None, sale_key=None)
+    append(rec, durable=True) -> seq    summary() -> dict    offline_refusal(amount, now=None)
     checkpoint()             free_bytes(need=0, new_sale=False) -> int or None
 
-    Not resident, so not methods: history.unsynced(j), history.mark_synced(j, ids),
-    history.read(j, seq), history.find(j, id), history.verify(j); upkeep.compact(j, now=None);
+    Not resident, so not methods: history.unsynced(j), history.mark_synced(j, ids, known),
+    lookup.read(j, seq), lookup.find(j, id), lookup.verify(j); upkeep.compact(j, now=None);
     a record's PAN for the host: cardcrypt.decrypt_pan(j.key, unhexlify(rec["pe"])).
 
     capacity: bytes the journal may use (the simulator's budget), else flash.statvfs() says.
@@ -118,6 +118,7 @@ class Journal:
         self.preallocate = preallocate
         self.recovery_report = None
         self._f = None  # the last segment, open for appending
+        self._at = None  # where history last read a frame: (seq, segment, offset)
         self._broken = True  # not open, or a write failed: open() recovers
         # The rest is set by upkeep.run: _next (seq of the next record), _pending (sale id ->
         # [seq, P record]), _u (the unsynced index, see history.hits), _count, _total,
@@ -131,6 +132,7 @@ class Journal:
         """Recover (checkpoint + tail, or everything if `replay`); returns recovery_report."""
         self.close()
         self._broken = True
+        self._at = None
         from firmware.journal import upkeep
 
         return upkeep.run(self, replay)
@@ -140,9 +142,11 @@ class Journal:
             self._f.close()
             self._f = None
 
-    def append(self, rec):
+    def append(self, rec, durable=True):
         """Durably add one record; returns its seq once it is on flash. Stamps "ts"; an
-        outcome gets its pending sale's fields; offline approvals meet the limits."""
+        outcome gets its pending sale's fields; offline approvals meet the limits.
+        durable=False leaves the sync to the next append (SYNCED records written together:
+        one lost to a power cut only means its records are sent again)."""
         t = rec.get("t")
         rid = rec.get("id")
         for k in rec:
@@ -173,16 +177,17 @@ class Journal:
                 raise JournalError("id %r taken" % (rid,))
         if t in "PR":
             self.free_bytes(self.reserve_bytes, True)
-        if t in "ADX":
+        elif t in "ADX":
             p = self._pending.get(rid)
             if p is None:
                 raise JournalError("no pending sale %r" % (rid,))
             # the outcome carries the sale's fields; only an approval keeps the card (pe, tok)
+            p = p[1]
             for k in ("amt", "m", "k", "cur", "l4", "em", "it", "mb", "tnd", "pe", "tok")[
                 : 11 if t == "A" else 9
             ]:
-                if k in p[1] and k not in rec:
-                    rec[k] = p[1][k]
+                if k in p and k not in rec:
+                    rec[k] = p[k]
             if t == "A" and rec.get("off") and self.limits is not None:
                 why = self.limits.check(self.summary(), rec.get("amt", 0), ts)
                 if why is not None:
@@ -227,7 +232,8 @@ class Journal:
             flash.point("journal.append:torn")
             f.write(payload[n // 2 - 7 :])
         f.write(crc)
-        fsync(f)
+        if durable or self._since + 1 >= self.checkpoint_every:  # no checkpoint past it
+            fsync(f)
         self._broken = False
         flash.point("journal.append:synced")
         self._off += n
@@ -323,10 +329,12 @@ class Journal:
         return self.append({"t": "V", "id": void_id, "ref": sale_id, "k": idem_key,
                             "off": 1 if offline else 0})  # fmt: skip
 
-    def refund(self, refund_id, amount, idem_key, offline=False, sale_id=None, last4=None):
+    def refund(self, refund_id, amount, idem_key, offline=False, sale_id=None, last4=None,
+               sale_key=None):  # fmt: skip
         rec = {"t": "R", "id": refund_id, "amt": amount, "k": idem_key, "off": 1 if offline else 0}
         if sale_id is not None:
             rec["ref"] = sale_id
+            rec["rk"] = sale_key
         if last4:
             rec["l4"] = last4
         return self.append(rec)

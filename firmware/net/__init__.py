@@ -23,7 +23,8 @@ class NetError(Exception):
 
 
 async def post(term, path, data):
-    """POST `data` (bytes) to config "host" (HOST:PORT) → (HTTP status, body bytes)."""
+    """POST `data` (bytes, or a list of bytes sent in turn) to config "host" (HOST:PORT) →
+    (HTTP status, body bytes)."""
     if not term.board.net.is_up():
         raise NetError("network-down")  # at once: waiting will not plug the cable in
     host = term.config.get("host", "")
@@ -49,19 +50,27 @@ async def _exchange(conn, host, path, data):
     reader, writer = conn
     head = None
     body = b""
+    if type(data) is not list:
+        data = [data]
+    n = 0
+    for d in data:
+        n += len(d)
     try:
         writer.write(
             (
                 "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
-                "Content-Length: %d\r\nConnection: close\r\n\r\n" % (path, host, len(data))
+                "Content-Length: %d\r\nConnection: close\r\n\r\n" % (path, host, n)
             ).encode()
         )
-        writer.write(data)
-        await writer.drain()
+        for d in data:  # drained piece by piece: the stream never buffers the whole body
+            writer.write(d)
+            await writer.drain()
         # Small reads, and the headers dropped once past them: no allocation much larger than
-        # the reply's body, on a heap where large free blocks are rare.
-        while len(body) < 4096:  # the host's replies are far shorter
-            chunk = await reader.read(128)
+        # the reply's body, on a heap where large free blocks are rare. A reply is at most
+        # 4 KiB or, for a batch (a result per record), as long as the request.
+        most = max(4096, n)
+        while len(body) < most:
+            chunk = await reader.read(128 if most == 4096 else 1024)
             if not chunk:
                 break
             body += chunk
@@ -76,7 +85,7 @@ async def _exchange(conn, host, path, data):
     if head is None and not body:
         raise OSError  # accepted and hung up without a word: nobody is serving there
     try:
-        if head is None or not head.startswith(b"HTTP/1.") or len(body) >= 4096:
+        if head is None or not head.startswith(b"HTTP/1.") or len(body) >= most:
             raise ValueError
         return int(head[9:12]), body
     except ValueError:
@@ -84,8 +93,9 @@ async def _exchange(conn, host, path, data):
 
 
 def _mac(secret, direction, path, tid, ctr, re, body):
+    # body: the JSON text, or a list of the pieces it is made of
     head = "pos1\n%s\n%s\n%d\n%d\n%d\n" % (direction, path, tid, ctr, re)
-    return hexlify(hmac_sha256(secret, head.encode() + body.encode()))
+    return hexlify(hmac_sha256(secret, [head] + (body if type(body) is list else [body])))
 
 
 def _verify(secret, path, tid, doc):
@@ -104,23 +114,29 @@ def _verify(secret, path, tid, doc):
 
 
 async def call(term, path, body, **fields):
-    """Send `body` (a dict) signed to `path` → (HTTP status, reply dict, signed). The new
-    counter is saved first, in one write with `fields` (and `state`, to move there). Raises
-    NetError when nothing usable came back; a verified reply saying the terminal is revoked
-    deactivates it first."""
+    """Send `body` signed to `path` → (HTTP status, reply dict, signed). `body`: a dict, or
+    a list of str whose concatenation is its JSON text (a batch, which then never exists in
+    one piece: signed and sent piece by piece). The new counter is saved first, in one
+    write with `fields` (and `state`, to move there). Raises NetError when nothing usable
+    came back; a verified reply saying the terminal is revoked deactivates it first."""
     rec = get(term.store)
     ctr = rec.get("ctr", 0) + 1
     rec = move(term, fields.pop("state", rec["state"]), ctr=ctr, **fields)
     secret = unhexlify(rec["secret"])
     tid = rec.get("tid", 0)
-    text = json.dumps(body)
-    env = {
-        "tid": tid,
-        "ctr": ctr,
-        "body": text,
-        "mac": _mac(secret, "T2H", path, tid, ctr, 0, text),
-    }
-    status, raw = await post(term, path, json.dumps(env).encode())
+    parts = body if type(body) is list else [json.dumps(body)]
+    # the envelope {"tid", "ctr", "mac", "body"}: the body a JSON string, escaped (json.dumps
+    # less its quotes) in runs of pieces up to 1 KiB: few calls, and no large block of heap
+    data = [('{"tid": %d, "ctr": %d, "mac": "%s", "body": "' % (tid, ctr, _mac(
+        secret, "T2H", path, tid, ctr, 0, parts))).encode()]  # fmt: skip
+    run = ""
+    for i in range(len(parts)):
+        run += parts[i]
+        if len(run) > 1024 or i == len(parts) - 1:
+            data.append(json.dumps(run)[1:-1].encode())
+            run = ""
+    data.append(b'"}')
+    status, raw = await post(term, path, data)
     try:
         doc = json.loads(raw)
         if "mac" not in doc:

@@ -19,7 +19,8 @@ import json
 import os
 import struct
 
-from compat import aes_cbc, const, hexlify, hmac_sha256
+from aescbc import aes_cbc
+from compat import const, hexlify, hmac_sha256
 
 _F = const(70)
 _D = const(68)

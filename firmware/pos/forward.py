@@ -5,11 +5,12 @@
 import gc
 import json
 import sys
+from struct import pack
 
 from compat import unhexlify
 from firmware.overlay import unload
 
-_USED = "firmware.net firmware.journal.history firmware.journal.cardcrypt"
+_USED = "firmware.net firmware.journal.history firmware.journal.cardcrypt aescbc"
 
 
 async def run(self, j):
@@ -33,10 +34,10 @@ async def run(self, j):
                 # gets it before the next batch does. The batch is made under it, so no
                 # batch sits in the heap while a sale or a settlement has the host.
                 async with term.net_lock:
-                    batch, ids, nocard = make_batch(self, j, history)
+                    batch, keys, ids, nocard, known = make_batch(self, j, history)
                     if not ids:
                         break
-                    status, reply, signed = await call(term, "/v1/batch", {"records": batch})
+                    status, reply, signed = await call(term, "/v1/batch", batch)
             except Exception as e:
                 # No verified reply: nothing is marked, the same records go again later. A
                 # NetError says why; it is told by name, not imported: firmware.net may not
@@ -48,18 +49,20 @@ async def run(self, j):
                 return False
             results = reply.get("results") if signed and status == 200 else None
             acked = []
+            seen = bytearray()  # known's entries of the acked
             for i in range(min(len(ids), len(results) if type(results) is list else 0)):
                 r = results[i]
                 if (
                     type(r) is dict
                     and " %s " % r.get("result")
                     in " stored duplicate rejected voided reversed declined not-found "
-                    and r.get("key") in (None, batch[i]["key"])
+                    and r.get("key") in (None, keys[i])
                 ):
                     acked.append(ids[i])
-            batch = results = None  # before mark_synced writes: the heap is small
+                    seen.extend(known[8 * i : 8 * i + 8])
+            batch = results = keys = known = None  # before mark_synced writes: a small heap
             if acked:
-                if history.mark_synced(j, acked) is None:  # never loop on the same batch
+                if history.mark_synced(j, acked, seen) is None:  # never loop on a batch
                     raise ValueError("journal kept %r" % acked)
                 self.sent += len(acked)
                 for rid in nocard:
@@ -85,27 +88,34 @@ async def run(self, j):
 
 
 def make_batch(self, j, history):
-    # The next records to forward, as /v1/batch wants them (at most config sync_batch, 50
-    # at most; at least one, as many as there is room for); their journal ids; the ids of
+    # The next records to forward, as the pieces of the /v1/batch body's JSON text, one a
+    # record (at most config sync_batch, 200 at most; at least one, as many as there is
+    # room for): each record is encoded once, and the batch is never one block of heap, nor
+    # dicts (firmware.net.call signs and sends it piece by piece); their keys; their
+    # journal ids; the ids of
     # those whose card would not decrypt (sent without it: the host rejects them, which is
-    # final, so a damaged record cannot hold up the queue).
+    # final, so a damaged record cannot hold up the queue); and, 8 bytes each, the seq and
+    # the amount (of an offline sale, else 0) of each, so marking them synced needs not read
+    # them again.
     cfg = self.term.config
     cur = cfg.get("currency", "EUR")
-    size = min(50, cfg.get("sync_batch", 50))
+    size = min(200, cfg.get("sync_batch", 50))
     # Room, in JSON characters of records: config sync_bytes, as the host takes a body of
-    # up to 16 KiB (escaped inside the envelope). On MicroPython also what the heap has
-    # room for: while a batch is sent it holds the records (dicts: 3-5 bytes a character
-    # on the 64-bit port, most for the smallest records) and firmware.net's three copies
-    # of the text (body, envelope, its bytes: ~3.5), so a tenth of the free heap; less
-    # after a MemoryError, as free bytes are not one free block.
+    # up to 64 KiB (escaped inside the envelope). On MicroPython also what the heap has
+    # room for: while a batch is sent it holds the records' text, escaped and as bytes (~3
+    # copies, in small pieces), and the reply (a result a record) needs room of its own, so
+    # a tenth of the free heap; less after a MemoryError.
     room = cfg.get("sync_bytes", 12000)
     if hasattr(gc, "mem_free"):
         gc.collect()
         room = min(room, gc.mem_free() // 10)
     room >>= self.shrink
     out = []
+    keys = []
     ids = []
     nocard = []
+    known = bytearray()
+    cc = None
     g = history.unsynced(j)
     try:
         for rec in g:
@@ -118,9 +128,7 @@ def make_batch(self, j, history):
                 r["amount"] = rec.get("amt")
                 r["currency"] = rec.get("cur") or cur
             if t == "R":
-                ref = rec.get("ref")
-                ref = None if ref is None else history.find(j, ref)
-                r["ref"] = ref and ref.get("k")
+                r["ref"] = rec.get("rk")  # the refunded sale's key, kept with the refund
             elif t == "A":
                 if rec.get("m") in ("credit", "debit"):
                     r["account"] = rec["m"]
@@ -131,24 +139,30 @@ def make_batch(self, j, history):
             if pe is not None or lost:
                 r["method"] = rec.get("em", "manual")
             if pe is not None:
-                from firmware.journal import cardcrypt  # loaded only when a card is
-
+                if cc is None:  # loaded only when a card is
+                    from firmware.journal import cardcrypt as cc
                 try:
-                    pan = cardcrypt.decrypt_pan(j.key, unhexlify(pe))
+                    pan = cc.decrypt_pan(j.key, unhexlify(pe))
                     r["pan"], _, r["exp"] = pan.partition("=")
                 except ValueError:  # CardCryptError, or pe not hex
                     lost = True
             if t != "X":
                 r["time"] = rec["ts"]
-            room -= len(json.dumps(r))
+            r = json.dumps(r) if not out else ", " + json.dumps(r)
+            room -= len(r)
             if out and room < 0:
                 break
             out.append(r)
+            keys.append(rec.get("k"))
             ids.append(rec["id"])
+            known.extend(pack(">II", rec["seq"], rec.get("amt") or 0 if t == "A" else 0))
             if lost:
                 nocard.append(rec["id"])
             if len(out) >= size:
                 break
     finally:
         g.close()  # MicroPython closes an abandoned generator's file only at GC
-    return out, ids, nocard
+    if out:
+        out[0] = '{"records": [' + out[0]
+        out.append("]}")
+    return out, keys, ids, nocard, known

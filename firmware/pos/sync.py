@@ -74,7 +74,8 @@ class Sync:
         elif j.summary()["unsynced"]:
             self.state = "sending"
             try:
-                gc.collect()  # the pass's code goes into the holes garbage leaves, not new heap
+                if hasattr(gc, "mem_free"):  # MicroPython: the pass's code goes into the
+                    gc.collect()  # holes garbage leaves, not new heap (CPython has no holes)
                 __import__("firmware.pos.forward")  # no name for it here: it is dropped below
                 ok = await sys.modules["firmware.pos.forward"].run(self, j)
             except Exception as e:  # no heap, a journal that cannot write: try again later

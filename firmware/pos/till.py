@@ -27,9 +27,16 @@ def open_journal(term):
         limits = OfflineLimits()
     # journal_bytes: a budget below the flash's free space (None: statvfs decides), so a
     # small one lets the simulator fill the journal in a few sales
+    # the board's layout (a Pi's SD card takes big zero-filled segments; littlefs rewrites a
+    # block to overwrite one, so the ESP32 and the simulator append), config's on top
+    layout = {"segment_bytes": 16384, "checkpoint_every": 64, "preallocate": False}
+    layout.update(getattr(term.board, "journal_layout", None) or {})
+    for k in layout:
+        if k in config:
+            layout[k] = config[k]
     j = Journal(term.flash, term.clock, key=unhexlify(key), limits=limits,
                 keep_days=config.get("keep_days", 30), capacity=config.get("journal_bytes"),
-                segment_bytes=config.get("segment_bytes", 16384))  # fmt: skip
+                **layout)  # fmt: skip
     try:
         j.open()
     except (OSError, ValueError) as e:

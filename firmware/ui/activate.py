@@ -3,14 +3,15 @@
 # the terminal may still sell. What the host decides is shown by Setup's "outcome" step.
 import os
 
-from compat import asyncio, hexlify, pbkdf2_sha256, sleep_ms, ticks_ms
+from compat import asyncio, hexlify, sleep_ms, ticks_ms
 from firmware.activation import get, move
 from firmware.events import KEY, TICK, Event
 from firmware.net import NetError, call
 from firmware.ui.screen import Screen, wrap
 from firmware.ui.text import t
+from pbkdf2 import pbkdf2_sha256
 
-USES = "firmware.net firmware.activation"
+USES = "firmware.net firmware.activation pbkdf2"
 
 
 class Activate(Screen):

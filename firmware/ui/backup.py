@@ -21,7 +21,8 @@ USES = (
     "firmware.ui.menu"
 )
 _HEAVY = (
-    "firmware.pos.backup firmware.pos.archive firmware.journal.history firmware.journal.cardcrypt"
+    "firmware.pos.backup firmware.pos.archive firmware.journal.history firmware.journal.lookup"
+    " firmware.journal.cardcrypt aescbc"
 )
 _SENT = "backup.pbk"  # an archive for the host, on flash until it is sent
 _FETCHED = "restore.pbk"  # a host's archive, on flash until its restore is done
@@ -61,14 +62,13 @@ class Pick(Screen):
         if not names:
             why = "bk-no-media" if names is None else "bk-none-media"
             return self.paint(canvas, t("bk-menu-rmedia"), wrap(t(why)), t("back-hint"))
-        rows = len(canvas.rows)
-        top = max(0, self.cursor - rows + 3)
+        top = max(0, self.cursor - len(canvas.rows) + 3)  # the list scrolls with the cursor
         lines = []
-        for n in names[top : top + rows - 2]:
+        for n in names:
             # "20251125-194607-SIM0000001.pbk" -> "11-25 19:46:07"
             lines.append("%s-%s %s:%s:%s" % (n[4:6], n[6:8], n[9:11], n[11:13], n[13:15]))
-        self.paint(canvas, t("bk-menu-rmedia"), lines, t("bk-restore-hint"))
-        canvas.text(1 + self.cursor - top, lines[self.cursor - top], invert=True)
+        self.paint(canvas, t("bk-menu-rmedia"), lines, t("bk-restore-hint"), top)
+        canvas.text(1 + self.cursor - top, lines[self.cursor], invert=True)
 
     async def handle(self, event):
         if event.kind != KEY:

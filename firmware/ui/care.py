@@ -126,7 +126,7 @@ class Page(Screen):
         hint = t("back-hint")
         if len(self.lines) > fit:  # "v": more below
             hint = ("v " if self.top + fit < len(self.lines) else "  ") + hint
-        self.paint(canvas, self.title, self.lines[self.top :], hint)
+        self.paint(canvas, self.title, self.lines[self.top : self.top + fit], hint)
 
     async def handle(self, event):
         if event.kind != KEY:

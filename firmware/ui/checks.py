@@ -17,14 +17,18 @@ class KeyTestScreen(Screen):
         self.last = None
 
     def draw(self, canvas):
+        # UP and DOWN are keys to test here, so the lines always fit: never pages to turn
         from drivers.keypad.keys import KEYS
 
-        lines = [t("keys-seen", len(self.seen), len(KEYS))]
+        rows = len(canvas.rows)
+        title = t("m-keys")
+        lines = wrap(t("keys-seen", len(self.seen), len(KEYS)))
+        if rows < 8:  # 4 rows: the count is the title
+            title, lines = lines[0], []
         if self.last:
-            lines.append(t("last-key", self.last))
-        missing = " ".join(k for k in KEYS if k not in self.seen)
-        lines.extend(wrap(missing)[:4])
-        self.paint(canvas, t("m-keys"), lines, t("keys-hint"))
+            lines += wrap(t("last-key", self.last))
+        missing = " ".join(k for k in KEYS if k not in self.seen)  # as many as fit
+        self.paint(canvas, title, (lines + wrap(missing))[: rows - 2], t("keys-hint"))
 
     async def handle(self, event):
         if event.kind != KEY:

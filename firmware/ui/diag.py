@@ -94,7 +94,7 @@ class DiagReport(Screen):
     def draw(self, canvas):
         self.fit = len(canvas.rows) - 2
         hint = t("retry-hint") if self.done else None
-        self.paint(canvas, t("diag-screen-title"), self.lines[self.top :], hint)
+        self.paint(canvas, t("diag-screen-title"), self.lines, hint, self.top)  # handle() scrolls
 
     async def start(self):
         term = self.term

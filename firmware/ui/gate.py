@@ -8,7 +8,9 @@ from firmware.ui.screen import Screen, wrap
 from firmware.ui.text import t
 
 # Helpers that leave with this overlay (firmware/app.py) unless the next screen uses them.
-USES = "firmware.pos.audit firmware.pos.roles firmware.activation.password firmware.activation"
+USES = (
+    "firmware.pos.audit firmware.pos.roles firmware.activation.password pbkdf2 firmware.activation"
+)
 
 
 class Gate(Screen):
@@ -34,17 +36,18 @@ class Gate(Screen):
         term = self.term
         secs = lock_state(term, self.asks)[0]
         self.locked = secs > 0
+        field = None
         if secs:
             hotline = term.config.get("hotline", "400-800-1234")
             lines = wrap(t("g-locked-out", (secs + 59) // 60, hotline))
             hint = t("back-hint")
         else:
             key = "g-ask-" + self.asks  # g-ask-cashier, -supervisor, -technician
-            lines = (wrap(self.msg or t(key)) + ["", "", "", ""])[:4]
-            lines += ["", "> " + "*" * len(self.text) + "_"]
+            lines = wrap(self.msg or t(key))
+            field = "> " + "*" * len(self.text) + "_"
             hint = t("confirm-hint")
         key = "g-title-" + self.action  # every action of roles.needs has one
-        self.paint(canvas, t(key), lines, hint)
+        self.paint(canvas, t(key), lines, hint, field=field)
 
     async def handle(self, event):
         term = self.term

@@ -4,7 +4,7 @@
 import time
 
 from firmware.events import KEY, NET, PRINTER, TICK
-from firmware.ui.screen import Screen, money, wrap
+from firmware.ui.screen import Screen, heading, money, wrap
 from firmware.ui.text import t
 
 
@@ -19,32 +19,47 @@ class IdleScreen(Screen):
     def draw(self, canvas):
         term = self.term
         state = (term.store.get("activation") or {"state": "FACTORY"})["state"]
+        rows = len(canvas.rows)
         canvas.clear()
-        canvas.center(0, term.config.get("merchant", t("brand")), invert=True)
-        canvas.text(1, clock_text(term.clock.time()))
-        canvas.text(2, t("st-" + state))
+        merchant = term.config.get("merchant", t("brand"))
+        now = clock_text(term.clock.time())
         online = t("online") if term.board.net.is_up() else t("offline")
         j = term.journal
         waiting = j.summary()["unsynced"] if j else 0
         if waiting:  # what the host has not got yet: the count and the offline amount
             online += " " + t("idle-waiting", waiting, money(term, j.summary()["total"], False))
-        canvas.text(3, online[:16])
+        online = online[:16]
         problem = term.printer_problem
-        lines = [t(problem)] if problem else []
+        lines = [t(problem)] if problem else []  # what to fix or why a key was refused
         if j is None and state == "ACTIVE":
             lines.append(t("idle-journal-error"))
         if self.note:
             lines += wrap(self.note)
-        elif state != "ACTIVE":
-            lines.append(t("go-activate" if state == "FACTORY" else "go-continue"))
-        if not lines and state == "ACTIVE":
+        rest = []  # what to do next
+        if state != "ACTIVE":
+            rest = [t("go-activate" if state == "FACTORY" else "go-continue")]
+            rest.append(t("idle-f4-language"))
+        elif not lines:
             # the weekly backup reminder (docs/backup.md): never backed up counts as due
             last = (term.store.get("backup") or {"ts": 0})["ts"]
             due = term.clock.time() - last > term.config.get("backup_days", 7) * 86400
-            lines = [t("idle-backup-due") if due else "", t("idle-f1-sale"), t("idle-f2-f3")]
-        for i, line in enumerate(lines[:3]):
-            canvas.text(4 + i, line)
-        canvas.text(7, t("menu-hint"))
+            rest = [t("idle-backup-due") if due else "", t("idle-f1-sale"), t("idle-f2-f3")]
+        if rows < 8:
+            # 4 rows: the time beside the merchant, then the two lines that matter most
+            heading(canvas, merchant, now[-5:])
+            lines += [online if state == "ACTIVE" else t("st-" + state)] + rest
+            lines = [line for line in lines if line][: rows - 2]
+            first = 1
+        else:
+            canvas.center(0, merchant, invert=True)
+            canvas.text(1, now)
+            canvas.text(2, t("st-" + state))
+            canvas.text(3, online)
+            lines = (lines + rest)[:3]
+            first = 4
+        for i, line in enumerate(lines):
+            canvas.text(first + i, line)
+        canvas.text(rows - 1, t("menu-hint"))
 
     async def start(self):
         if self.term.printer_problem:
@@ -62,6 +77,8 @@ class IdleScreen(Screen):
         self.note = None
         if key == "MENU":
             return ("firmware.ui.menu", "MenuScreen")
+        if key == "F4" and state != "ACTIVE":  # the language, before anything else is set up
+            return ("firmware.ui.lang", "Language")
         if key in ("F1", "F2", "F3"):  # selling: only an active terminal with its journal
             if state == "ACTIVE" and term.journal is not None:
                 if key == "F3":

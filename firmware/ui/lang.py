@@ -1,8 +1,9 @@
 # The terminal's language: English or Simplified Chinese, chosen by a technician (technician
-# menu, or the first-boot self-check), kept in store key "lang" (read at boot) and applied at
-# once: the catalogue and the display font change together, no reboot. Each name is written in
-# its own language, so this screen is drawn in the 16 px font whichever is current, and puts
-# the current language's font back on its way out.
+# menu, or F4 on the idle screen before activation: the first screen a new terminal shows),
+# kept in store key "lang" (read at boot) and applied at once: the catalogue and the display
+# font change together, no reboot. Each name is written in its own language, so this screen
+# is drawn in the 16 px font whichever is current, and puts the current language's font back
+# on its way out.
 from firmware.events import KEY
 from firmware.ui.screen import Screen
 from firmware.ui.text import path, t, use

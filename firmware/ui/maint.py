@@ -5,7 +5,7 @@ import gc
 
 from firmware.events import KEY
 from firmware.ui.menu import MenuScreen
-from firmware.ui.screen import ROWS, Screen, wrap
+from firmware.ui.screen import Screen, wrap
 from firmware.ui.text import t
 
 USES = "firmware.maint.errlog firmware.ui.menu"
@@ -32,9 +32,11 @@ class Lines(Screen):
         self.title = title
         self.lines = lines
         self.top = 0
+        self.fit = 6  # lines shown at once, as last drawn
 
     def draw(self, canvas):
-        self.paint(canvas, t(self.title), self.lines[self.top :], t("mt-scroll-hint"))
+        self.fit = len(canvas.rows) - 2  # between the title and the hint
+        self.paint(canvas, t(self.title), self.lines, t("mt-scroll-hint"), self.top)
 
     async def handle(self, event):
         if event.kind != KEY:
@@ -42,7 +44,7 @@ class Lines(Screen):
         key = event.value
         if key in ("UP", "DOWN"):
             top = self.top + (1 if key == "DOWN" else -1)
-            self.top = max(0, min(top, len(self.lines) - (ROWS - 2)))
+            self.top = max(0, min(top, len(self.lines) - self.fit))
             return self
         if key in ("CANCEL", "ENTER"):
             return Maintenance(self.term)

@@ -10,7 +10,7 @@ from firmware.ui.sale import digit_entry, journal_refusal, new_key
 from firmware.ui.screen import Screen, money, wrap
 from firmware.ui.text import t
 
-USES = "firmware.journal.history firmware.pos.audit firmware.ui.sale"
+USES = "firmware.journal.history firmware.journal.lookup firmware.pos.audit firmware.ui.sale"
 
 
 def last_sale(j, any_receipt=False):
@@ -56,11 +56,9 @@ class Lookup(Screen):
         self.msg = None
 
     def draw(self, canvas):
-        lines = [t("rcpt-which")]
-        lines.append(str(self.number) if self.number else "_")
-        if self.msg:
-            lines += wrap(self.msg)
-        self.paint(canvas, t(self.title), lines, t("rcpt-last-hint"))
+        lines = (wrap(self.msg) if self.msg else []) + [t("rcpt-which")]
+        field = str(self.number) if self.number else "_"
+        self.paint(canvas, t(self.title), lines, t("rcpt-last-hint"), field=field)
 
     async def handle(self, event):
         if event.kind != KEY:
@@ -83,9 +81,9 @@ class Lookup(Screen):
         if not no:
             no = last_sale(j, True)[0]
         if no:
-            from firmware.journal import history
+            from firmware.journal import lookup
 
-            rec = history.find(j, no)
+            rec = lookup.find(j, no)
             if rec is not None and rec["t"] in "ADVR":
                 from firmware.pos import audit
 
@@ -155,19 +153,18 @@ class Refund(Lookup):
         if rec is None:
             return super().draw(canvas)
         term = self.term
-        lines = [t("rcpt-number", rec["id"]), t("refund-sold", money(term, rec["amt"]))]
-        lines.append(t("refund-amount", money(term, self.number or self.left)))
-        if self.msg:
-            lines += wrap(self.msg)
-        self.paint(canvas, t(self.title), lines, t("confirm-hint"))
+        lines = wrap(self.msg) if self.msg else []
+        lines += [t("rcpt-number", rec["id"]), t("refund-sold", money(term, rec["amt"]))]
+        field = t("refund-amount", money(term, self.number or self.left))
+        self.paint(canvas, t(self.title), lines, t("confirm-hint"), field=field)
 
     def chosen(self, no):
         term = self.term
         if self.rec is not None:
             return self.commit(self.number or self.left)
-        from firmware.journal import history
+        from firmware.journal import lookup
 
-        rec = history.find(term.journal, no) if no else None
+        rec = lookup.find(term.journal, no) if no else None
         if rec is None or rec["t"] != "A" or rec.get("voided") or "oq" in rec:
             # (restored from a backup: the host knows it under the old terminal's ID)
             self.msg = t("refund-no-sale", no or "-")
@@ -191,6 +188,7 @@ class Refund(Lookup):
         rno = j._next
         cash = rec["m"] == "cash"
         r = {"t": "R", "id": rno, "ref": rec["id"], "amt": amount, "k": new_key(rno)}
+        r["rk"] = rec.get("k")  # how the host knows the sale: sync needs not look it up
         r["off"] = 0 if cash else 1
         for k in ("m", "em", "cur", "l4", "pe"):
             if k in rec:

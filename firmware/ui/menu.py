@@ -1,6 +1,6 @@
 # The function menu: a numbered list the cashier picks from with a digit, or UP/DOWN + ENTER.
 from firmware.events import KEY
-from firmware.ui.screen import Screen, money, wrap
+from firmware.ui.screen import Screen, heading, money, wrap
 from firmware.ui.text import t
 
 # (catalogue key, module, class, arguments…): screens are imported only when chosen, to spare
@@ -30,6 +30,7 @@ TECH = (
     ("m-pins", "firmware.ui.pins", "Pins"),
     ("m-prep-check", "firmware.ui.selfcheck", "SelfCheck", "tech"),
     ("m-troubleshoot", "firmware.ui.care", "Topics", "trouble"),
+    ("m-set-language", "firmware.ui.lang", "Language"),
 )
 
 
@@ -42,12 +43,16 @@ class MenuScreen(Screen):
 
     def draw(self, canvas):
         canvas.clear()
-        canvas.center(0, t(self.title), invert=True)
         visible = len(canvas.rows) - 1  # 7 lines, or 3 with the 16 px CJK font
+        count = len(self.items)
+        # the list scrolls with the cursor; where it is shows right of the title
+        mark = "%d/%d" % (self.cursor + 1, count) if count > visible else ""
+        heading(canvas, t(self.title), mark)
         top = max(0, self.cursor - visible + 1)
         for i, item in enumerate(self.items[top : top + visible]):
             n = top + i
-            canvas.text(1 + i, "%d %s" % (n + 1, t(item[0])), invert=n == self.cursor)
+            label = "%d %s" % ((n + 1) % 10, t(item[0]))  # the key that picks it
+            canvas.text(1 + i, label, invert=n == self.cursor)
 
     async def handle(self, event):
         if event.kind != KEY:
@@ -63,8 +68,8 @@ class MenuScreen(Screen):
             return self
         if key == "ENTER":
             return self.choose(self.cursor)
-        if key.isdigit() and len(key) == 1 and 1 <= int(key) <= len(self.items):
-            return self.choose(int(key) - 1)
+        if key.isdigit() and len(key) == 1 and (int(key) or 10) <= len(self.items):
+            return self.choose((int(key) or 10) - 1)  # 0: the tenth
         return None
 
     def choose(self, index):

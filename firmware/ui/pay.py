@@ -6,7 +6,8 @@
 # stand, and the cashier tries again as a new sale. The card and PIN live only in this screen.
 import os
 
-from compat import aes_cbc, hexlify, hmac_sha256, unhexlify
+from aescbc import aes_cbc
+from compat import hexlify, hmac_sha256, unhexlify
 from drivers.card.reader import CardReadError
 from firmware.events import CARD, KEY
 from firmware.journal.journal import JournalError, OfflineRefused
@@ -18,7 +19,7 @@ from firmware.ui.sale import journal_refusal, new_key
 from firmware.ui.screen import Screen, money, wrap
 from firmware.ui.text import t
 
-USES = "firmware.net firmware.activation firmware.journal.cardcrypt firmware.ui.sale"
+USES = "firmware.net firmware.activation firmware.journal.cardcrypt aescbc firmware.ui.sale"
 
 
 def pin_block(secret, pan, pin):
@@ -42,22 +43,23 @@ class Pay(Screen):
         self.done = False  # the outcome is on screen: ENTER/CANCEL go home
 
     def draw(self, canvas):
+        # The amount is the title: the customer checks it whatever else the screen says.
         amount, method = self.sale[:2]
-        lines = [money(self.term, amount), t("pay-" + method)]
+        lines = [t("pay-" + method)]
+        field = None
         hint = t("back-hint")
         if self.msg:
-            lines = lines[: 1 if self.done else 2] + wrap(self.msg)  # an outcome needs room
+            lines = wrap(self.msg) + ([] if self.done else lines)  # an outcome needs room
             hint = t("pay-done-hint") if self.done else hint
         elif self.card is None:
-            lines += wrap(t("card-prompt"))
+            lines = wrap(t("card-prompt")) + lines
         elif method == "debit" and self.pin is None:
-            lines.append(t("pay-enter-pin"))
-            lines.append("*" * len(self.digits) or "_")
+            lines = [t("pay-enter-pin")]
+            field = "*" * len(self.digits) or "_"
             hint = t("confirm-hint")
         else:
-            lines.append(self.card.masked()[-9:])
-            lines.append(t("pay-authorising"))
-        self.paint(canvas, t("sale-title"), lines, hint)
+            lines = [self.card.masked()[-9:], t("pay-authorising")]
+        self.paint(canvas, money(self.term, amount), lines, hint, field=field)
 
     async def handle(self, event):
         term = self.term

@@ -3,11 +3,13 @@
 # screen until saved, and the audit trail says whose PIN was set, never the PIN.
 from firmware.events import KEY
 from firmware.pos.roles import has_pin, problem, set_pin
-from firmware.ui.screen import Screen, wrap
+from firmware.ui.screen import Screen, width, wrap
 from firmware.ui.text import t
 
 # Helpers that leave with this overlay (firmware/app.py) unless the next screen uses them.
-USES = "firmware.pos.audit firmware.pos.roles firmware.activation.password firmware.activation"
+USES = (
+    "firmware.pos.audit firmware.pos.roles firmware.activation.password pbkdf2 firmware.activation"
+)
 
 
 def _name(role):
@@ -26,16 +28,18 @@ class Pins(Screen):
         term = self.term
         role = self.role
         if role is None:
-            lines = []
+            lines = wrap(self.msg or t("pin-choose")) + [""]  # the news first
             for n, r in ((1, "cashier"), (2, "supervisor")):
+                name = _name(r)
                 state = t("pin-is-set" if has_pin(term, r) else "pin-not-set")
-                lines.append("%d %-10s %s" % (n, _name(r), state))
-            lines += [""] + wrap(self.msg or t("pin-choose"))
+                # "1 Cashier    set": the state at the right, columns counted as drawn
+                pad = " " * max(1, 14 - width(name + state))
+                lines.append("%d %s%s%s" % (n, name, pad, state))
             self.paint(canvas, t("pin-title"), lines, t("back-hint"))
             return
         lines = wrap(self.msg or t("pin-type-again" if self.first else "pin-type-new"))
-        lines = (lines + ["", "", "", ""])[:4] + ["", "> " + "*" * len(self.text) + "_"]
-        self.paint(canvas, _name(role), lines, t("confirm-hint"))
+        field = "> " + "*" * len(self.text) + "_"
+        self.paint(canvas, _name(role), lines, t("confirm-hint"), field=field)
 
     async def handle(self, event):
         if event.kind != KEY:

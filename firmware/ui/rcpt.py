@@ -6,7 +6,10 @@ from firmware.events import KEY, PRINTER
 from firmware.ui.screen import Screen, money, wrap
 from firmware.ui.text import t
 
-USES = "firmware.pos.receipt drivers.printer.escpos firmware.pos.items firmware.journal.history"
+USES = (
+    "firmware.pos.receipt drivers.printer.escpos firmware.pos.items firmware.journal.history"
+    " firmware.journal.lookup"
+)
 
 
 class Print(Screen):
@@ -51,9 +54,9 @@ class Print(Screen):
     async def start(self):
         term = self.term
         if self.rec is None:
-            from firmware.journal import history
+            from firmware.journal import lookup
 
-            self.rec = history.find(term.journal, self.no)
+            self.rec = lookup.find(term.journal, self.no)
             if self.rec is None or self.rec.get("t") not in "ADVR":
                 self.rec = None
                 self.printing = False

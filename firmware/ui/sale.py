@@ -52,30 +52,30 @@ class Sale(Screen):
         return n
 
     def draw(self, canvas):
+        # The total is always on show: as the field while it is typed, then as the title.
         term = self.term
         stage = self.stage
-        lines = []
-        for i in range(max(0, len(self.items) - 2), len(self.items)):
-            lines.append("%dx %s" % (self.items[i][1], self.names[i])[:16])
-        lines.append(t("sale-total", money(term, self.total())))
-        if self.member:
-            lines.append(t("sale-member", self.member))
-        hint = t("sale-amount-hint")
-        if stage == "member":
+        total = t("sale-total", money(term, self.total()))
+        lines = wrap(self.note) if self.note else []  # why the last key did nothing: first
+        title, field, hint = total, None, t("confirm-hint")
+        if stage == "amount":
+            title, field, hint = t("sale-title"), total, t("sale-amount-hint")
+            for i in range(max(0, len(self.items) - 2), len(self.items)):
+                lines.append("%dx %s" % (self.items[i][1], self.names[i]))
+            if self.member:
+                lines.append(t("sale-member", self.member))
+        elif stage == "member":
             lines.append(t("sale-member-prompt"))
-            lines.append(str(self.number) if self.number else "_")
-            hint = t("confirm-hint")
+            field = str(self.number) if self.number else "_"
         elif stage == "method":
             lines += [t("sale-pick-cash"), t("sale-pick-credit"), t("sale-pick-debit")]
-            hint = t("back-hint")
-        elif stage == "tender":
-            lines.append(t("sale-tendered", money(term, self.number)))
+            hint = t("back-hint") if len(canvas.rows) > 4 else None  # 4 rows: the choices
+        else:  # tender
+            field = t("sale-tendered", money(term, self.number))
             if self.number >= self.total():
                 lines.append(t("sale-change", money(term, self.number - self.total())))
             hint = t("sale-tender-hint")
-        if self.note:
-            lines += wrap(self.note)
-        self.paint(canvas, t("sale-title"), lines[-6:], hint)
+        self.paint(canvas, title, lines, hint, field=field)
 
     async def handle(self, event):
         term = self.term

@@ -13,6 +13,7 @@ from compat import const
 from firmware.activation import get, move
 from firmware.events import KEY, SCAN, TICK
 from firmware.ui.screen import Screen, wrap
+from firmware.ui.screen import width as cells  # rows() has a `width`
 from firmware.ui.text import t
 
 USES = "firmware.net firmware.activation drivers.printer.escpos"
@@ -48,19 +49,24 @@ class SelfCheck(Screen):
         self.waited = 0
 
     def draw(self, canvas):
+        # The list scrolls a line at a time with UP/DOWN (handle()); before it, any key is
+        # the keypad test's: paint() is given the first line, so it never turns pages.
         hint = None
+        top = 0
         if self.key is None:
-            lines = wrap(t("prep-press-key"))
-            hint = t("back-hint")
+            lines = wrap(t("prep-press-key"))  # it says CANCEL leaves: 4 rows need no hint
+            hint = t("back-hint") if len(canvas.rows) > 4 else None
         elif self.res is None:
             lines = [t("check-running")]
         else:
-            lines = self.lines[self.top :]
+            lines = self.lines
+            top = self.top
             hint = t("next-step-hint" if self.ok and not self.mode else "press-to-retry")
             if self.note == "prep-printing":
                 hint = None  # keys wait until the report is out
         self.fit = len(canvas.rows) - 2  # lines between the title and the hint
-        self.paint(canvas, t("m-prep-check" if self.mode else "check-title"), lines, hint)
+        title = t("m-prep-check" if self.mode else "check-title")
+        self.paint(canvas, title, lines, hint, top)
 
     async def start(self):
         if self.key is None:
@@ -172,7 +178,7 @@ class SelfCheck(Screen):
             status, detail, fix = self.res[item]
             label = t("chk-" + item)
             text = t(status)
-            lines = [label + " " * (width - len(label) - len(text)) + text]
+            lines = [label + " " * (width - cells(label + text)) + text]
             if detail:
                 lines.append(" " + detail)
             out.append((status == _FAIL, lines, label, fix))

@@ -15,10 +15,9 @@ class ContrastScreen(Screen):
         self.saved = False
 
     def draw(self, canvas):
-        lines = [t("contrast", self.level)]
-        if self.saved:
-            lines.append(t("saved"))
-        self.paint(canvas, t("m-contrast"), lines + ["", t("contrast-hint")], t("back-hint"))
+        lines = [t("saved") if self.saved else t("contrast-hint")]
+        field = t("contrast", self.level)
+        self.paint(canvas, t("m-contrast"), lines, t("back-hint"), field=field)
 
     async def handle(self, event):
         if event.kind != KEY:

@@ -9,7 +9,7 @@ from firmware.ui.screen import Screen, wrap
 from firmware.ui.text import t
 
 # Helpers that leave with this overlay (firmware/app.py) unless the next screen uses them.
-USES = "firmware.activation.password firmware.activation"
+USES = "firmware.activation.password pbkdf2 firmware.activation"
 
 
 class Setup(Screen):
@@ -44,16 +44,17 @@ class Setup(Screen):
             else:
                 lines = [t("serial", term.board.serial), t("merchant", rec.get("merchant"))]
                 lines.append(t("terminal", rec.get("terminal")))
+            lines.insert(0, t("f2-edit-hint"))  # on the first page, however long the rest
             e += "_" * (12 - len(e))
-            tail = ["%s-%s-%s" % (e[:4], e[4:8], e[8:]), t("f2-edit-hint")]
+            field = "%s-%s-%s" % (e[:4], e[4:8], e[8:])
         else:
             if step == "terminal" and not self.msg:
                 lines.append(t("serial", term.board.serial))
             if step in ("pw1", "pw2", "gate"):
                 e = "*" * len(e)
-            tail = ["", "> " + e + "_"]
+            field = "> " + e + "_"
         hint = t("send-code-hint" if step == "code" else "confirm-hint")
-        self.paint(canvas, t("t-" + step), (lines + ["", "", "", ""])[:4] + tail, hint)
+        self.paint(canvas, t("t-" + step), lines, hint, field=field)
 
     def notice(self, s, reason):
         """(title, lines, hint) of the locked and outcome steps."""

@@ -92,7 +92,7 @@ def take(term, path, key=KEY, upto=None):
 def old_terminal(name):
     """The old terminal: a cash sale, an online and an offline card sale, a void, a card
     refund, the settings and PINs a terminal keeps, an audit line, an item file."""
-    from firmware.journal import history
+    from firmware.journal import history, lookup
 
     old = Term(name + "-old")
     j = old.journal
@@ -101,7 +101,7 @@ def old_terminal(name):
     off = sell(j, 700, "credit", "5555555555554444=3012", off=1)
     j.void(j._next, off, "k-%d" % off, offline=True)
     r = {"t": "R", "id": j._next, "ref": 3, "amt": 500, "k": "k-r", "off": 1, "l4": "1111"}
-    r["pe"] = history.find(j, 3)["pe"]
+    r["pe"] = lookup.find(j, 3)["pe"]
     j.append(r)
     history.mark_synced(j, [5])  # the host has the offline sale: an S record between
     store = old.store

@@ -7,7 +7,7 @@
 import json
 
 from compat import hexlify, hmac_sha256, unhexlify
-from firmware.journal import cardcrypt, history
+from firmware.journal import cardcrypt, history, lookup
 from firmware.pos.archive import ArchiveError, frames, header
 from tests.host.backup_fixtures import KEY, PAN, Term, old_terminal, sell, take, write
 from tests.unit.helpers import raises, run
@@ -25,16 +25,16 @@ def test_restore_brings_the_old_receipts_back_under_their_old_numbers():
     assert got["manifest"] == man
     j = new.journal
     for no in (1, 3, 5, 8):
-        a = history.find(old.journal, no)
-        b = history.find(j, no)
+        a = lookup.find(old.journal, no)
+        b = lookup.find(j, no)
         assert b is not None and b["oq"] == a["seq"], no
         for k in ("t", "amt", "m", "ts", "auth", "l4", "ref", "k", "tnd"):
             assert a.get(k) == b.get(k), (no, k)
         assert "off" not in b and b["synced"]  # history here: never forwarded again
-    assert history.find(j, 7)["t"] == "V" and history.find(j, 7)["ref"] == 5
+    assert lookup.find(j, 7)["t"] == "V" and lookup.find(j, 7)["ref"] == 5
     # the card numbers, now under this terminal's key (and not the old one's)
     for no, pan in ((3, PAN), (5, "5555555555554444=3012"), (8, PAN)):
-        pe = unhexlify(history.find(j, no)["pe"])
+        pe = unhexlify(lookup.find(j, no)["pe"])
         assert cardcrypt.decrypt_pan(j.key, pe) == pan
         raises(ValueError, cardcrypt.decrypt_pan, old.journal.key, pe)
     assert j.summary()["unsynced"] == 0 and list(history.unsynced(j)) == []
@@ -55,7 +55,7 @@ def test_restore_brings_the_old_receipts_back_under_their_old_numbers():
     assert (act["act"], act["src_tid"], act["records"]) == ("restore", 1, 5)
     # and after a reboot the journal starts where it did, with the same records
     new = Term("", serial="SN2", flash=new.flash)
-    assert new.journal._firsts[0] == first and history.find(new.journal, 3)["amt"] == 2500
+    assert new.journal._firsts[0] == first and lookup.find(new.journal, 3)["amt"] == 2500
 
 
 def _unchanged(new, files):
@@ -162,7 +162,7 @@ def test_an_import_cut_by_a_power_cut_goes_on_without_duplicates():
                 seen.append(rec["oq"])
         assert sorted(seen) == seen and len(seen) == len(set(seen)) == 5, (stop, seen)
         for no in (1, 3, 5, 7, 8):
-            assert history.find(j, no)["t"] in "AVR", (stop, no)
+            assert lookup.find(j, no)["t"] in "AVR", (stop, no)
         assert j.summary() == {"count": 0, "total": 0, "oldest": None, "unsynced": 0,
                                "pending": 0}  # fmt: skip
         assert new.store.get("restore")["state"] == "done"
@@ -200,5 +200,5 @@ def test_a_resume_starts_the_numbering_again_should_a_power_cut_have_lost_it():
     new = Term("", serial="SN2", flash=new.flash)
     assert new.journal._firsts == [] and new.journal._next == 1
     take(new, path)
-    assert new.journal._firsts == [first] and history.find(new.journal, 1)["oq"] == 2
+    assert new.journal._firsts == [first] and lookup.find(new.journal, 1)["oq"] == 2
     assert sell(new.journal, 100) == first + 5

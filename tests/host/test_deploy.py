@@ -218,10 +218,9 @@ def test_freeze_manifest_lists_the_board_drivers_and_lib():
     assert "serial_uart.py" in files and "keypad/matrix.py" in files and "__init__.py" in files
     assert "serial_pyserial.py" not in files and "printer/sim.py" not in files
     modules = [c[1] for c in calls[2:]]
-    assert modules == ["compat.py"]
-    assert sorted(["drivers/" + f for f in files] + ["lib/compat.py"]) == sorted(
-        frozen_sources("esp32")
-    )
+    assert modules == ["aescbc.py", "compat.py", "pbkdf2.py"]
+    libs = ["lib/" + m for m in modules]
+    assert sorted(["drivers/" + f for f in files] + libs) == sorted(frozen_sources("esp32"))
 
 
 def test_no_firmware_module_imports_what_deploy_leaves_out():

@@ -144,7 +144,8 @@ def test_bad_inner_bodies_get_signed_400(term, body, error, detail):
 
 def test_huge_bodies(host, term):
     big = b'{"pad":"' + b"x" * (proto.MAX_BODY) + b'"}'
-    too_large = (413, {"error": "too-large", "detail": "bodies are limited to 16384 bytes"})
+    detail = "bodies are limited to %d bytes" % proto.MAX_BODY
+    too_large = (413, {"error": "too-large", "detail": detail})
     for path in ("/v1/activate", "/v1/batch", "/"):
         assert post(host, path, big) == too_large
     # Without a Content-Length the limit holds all the same.

@@ -187,9 +187,9 @@ def test_batch_stores_each_sale_once(host, db):
 def test_batch_shape_errors_are_signed_400(term):
     for body, detail in (
         ({}, "missing field: records"),
-        ({"records": []}, "records must be a list of 1-50 sales"),
-        ({"records": [sale("x")] * 51}, "records must be a list of 1-50 sales"),
-        ({"records": {"a": 1}}, "records must be a list of 1-50 sales"),
+        ({"records": []}, "records must be a list of 1-200 sales"),
+        ({"records": [sale("x")] * 201}, "records must be a list of 1-200 sales"),
+        ({"records": {"a": 1}}, "records must be a list of 1-200 sales"),
     ):
         answer = term.call("/v1/batch", body)
         assert (answer.http, answer.signed) == (400, True)

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from firmware.flash import Flash
-from firmware.journal import history
+from firmware.journal import history, lookup
 from firmware.journal.journal import Journal
 from tests.unit.helpers import VirtualClock
 
@@ -140,7 +140,7 @@ def test_random_sales_syncs_and_cuts_match_the_model(ops, prealloc):
             sales = [a for sid, a in model.unsynced.items() if model.state[sid] == "A"]
             assert (j.summary()["count"], j.summary()["total"]) == (len(sales), sum(sales))
         for sid, st_ in model.state.items():
-            got = history.find(j, sid)
+            got = lookup.find(j, sid)
             assert got is not None and got["t"] == st_, (sid, got, st_)
         j.close()
     finally:

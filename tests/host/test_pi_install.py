@@ -1,7 +1,9 @@
 # `make install-pi`, staged into a directory: the code is copied, the flash root gets its
 # config.json once, and the systemd unit it writes is one systemd accepts.
 import configparser
+import importlib.util
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -34,7 +36,11 @@ def test_staged_install_lays_out_code_config_and_unit(tmp_path):
         "drivers/serial_pyserial.py",
     ):
         assert os.path.isfile(os.path.join(code, rel)), rel
-    assert not [d for d, _, _ in os.walk(code) if d.endswith("__pycache__")]
+    # byte-compiled at install (the service user cannot write there), naming the real paths
+    pyc = importlib.util.cache_from_source(os.path.join(code, "firmware/app.py"))
+    with open(pyc, "rb") as f:
+        f.read(16)  # magic, flags, source mtime and size
+        assert marshal.load(f).co_filename == PREFIX + "/firmware/app.py"
     with open(dest + FLASH + "/config.json") as f:
         assert json.load(f) == {"board": "pi"}
     with open(unit_path) as f:

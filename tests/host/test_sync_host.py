@@ -7,7 +7,7 @@ import sqlite3
 import firmware.net as net
 from compat import Clock
 from firmware.flash import Flash
-from firmware.journal import history
+from firmware.journal import lookup
 from firmware.journal.journal import Journal
 from firmware.pos.sync import Sync
 from firmware.store import Store
@@ -83,9 +83,10 @@ def test_forwarded_once_and_resent_after_a_lost_reply(host, db, tmp_path):
     j.begin("S5", 700, "credit", "key-5", pan=PAN, cur="EUR")
     j = term.reopen()
     j.void("V1", "S0", "key-0", offline=True)
-    sale1 = history.find(j, "S1")
-    j.append({"t": "R", "id": "R1", "ref": "S1", "amt": 300, "k": "key-r1", "off": 1,
-              "l4": "1111", "pe": sale1["pe"], "m": "credit", "em": "manual"})  # fmt: skip
+    sale1 = lookup.find(j, "S1")
+    j.append({"t": "R", "id": "R1", "ref": "S1", "rk": sale1["k"], "amt": 300, "k": "key-r1",
+              "off": 1, "l4": "1111", "pe": sale1["pe"], "m": "credit",
+              "em": "manual"})  # fmt: skip
     assert j.summary()["unsynced"] == 8
 
     replies = []

@@ -2,7 +2,7 @@
 # growing and preallocated segments.
 import sys
 
-from firmware.journal import history
+from firmware.journal import lookup
 from tests.unit.journal_fixtures import _OPEN, _bytes, _flash, _ids, _journal, _segments, _sell
 
 _MP = sys.implementation.name == "micropython"
@@ -46,7 +46,7 @@ def _check_torn_at_every_byte(prealloc):
             assert torn["seg"] == 1 and torn["off"] == before, (cut, torn)
             assert torn["len"] == (len(whole) - before if prealloc else cut - before), torn
         assert rep["aborted"] == [] and rep["corrupt"] == []
-        assert history.find(again, "S3") is None
+        assert lookup.find(again, "S3") is None
         assert _ids(again) == ["S1", "S2"]
         repaired = _bytes(flash, seg)
         assert repaired[:before] == whole[:before]

@@ -2,6 +2,7 @@
 # around a real Journal, and a fake /v1/batch that dedupes by key like the host. Light, so
 # that each test module runs inside the 64 KiB heap: no firmware.net (a look-alike NetError
 # instead), and history only once a pass has loaded it.
+import json
 import os
 
 from compat import asyncio
@@ -52,6 +53,18 @@ class _Term:
         return self.up
 
 
+def _records(pieces):
+    # The forwarder's batch, the pieces of its JSON text: '{"records": [' and the first
+    # record, then ", " and a record each, then "]}". Parsed a record at a time, as the
+    # small heap cannot hold the whole batch twice.
+    out = []
+    for i in range(len(pieces) - 1):
+        out.append(json.loads(pieces[i][13:] if i == 0 else pieces[i][2:]))
+    if "".join(pieces[:1])[:13] != '{"records": [' or pieces[-1] != "]}":
+        raise AssertionError("not a batch: %r" % pieces[:1])
+    return out
+
+
 class _Host:
     """A fake /v1/batch: stores each (type, key) once, answers "duplicate" after; `fail`
     raises NetError before the host sees the batch, `lose` after it committed. keep=False
@@ -71,7 +84,7 @@ class _Host:
             raise AssertionError("called without the lock")
         if self.fail:
             _fail(self.fail)
-        recs = body["records"]
+        recs = _records(body)
         if not self.keep:
             self.batches.append([len(recs), recs[0]["key"], recs[-1]["key"]])
             return 200, {"results": [{"result": "voided"}] * len(recs)}, True

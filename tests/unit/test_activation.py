@@ -2,12 +2,12 @@
 # flash) and PBKDF2 itself, on both runtimes.
 import os
 
-import compat
-from compat import hexlify, pbkdf2_sha256, unhexlify
+from compat import hexlify, unhexlify
 from firmware.activation import get, move
 from firmware.activation.password import keep, lockout, problem
 from firmware.flash import Flash
 from firmware.store import Store
+from pbkdf2 import pbkdf2_sha256
 from tests.unit.helpers import raises
 
 _TMP = "/tmp/pos-unit-activation-%d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-ua"
@@ -160,7 +160,7 @@ def test_lockout_lasts_30_minutes_by_default():
     assert left == (1800, 0)
 
 
-def test_compat_pbkdf2_falls_back_to_the_same_bytes_without_hashlib_pbkdf2():
+def test_pbkdf2_falls_back_to_the_same_bytes_without_hashlib_pbkdf2():
     # CPython has hashlib.pbkdf2_hmac; MicroPython runs the fallback anyway. Here both paths
     # meet: hide the fast one for a moment where it exists.
     import hashlib
@@ -170,7 +170,7 @@ def test_compat_pbkdf2_falls_back_to_the_same_bytes_without_hashlib_pbkdf2():
         return
     try:
         del hashlib.pbkdf2_hmac
-        slow = compat.pbkdf2_sha256(b"pw", b"salt", 3, 40)
+        slow = pbkdf2_sha256(b"pw", b"salt", 3, 40)
     finally:
         hashlib.pbkdf2_hmac = fast
     assert slow == fast("sha256", b"pw", b"salt", 3, 40)

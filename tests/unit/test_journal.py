@@ -3,7 +3,7 @@ import io
 import struct
 from binascii import crc32
 
-from firmware.journal import history, journal
+from firmware.journal import history, journal, lookup
 from firmware.journal.journal import JournalError
 from tests.unit.helpers import VirtualClock, raises
 from tests.unit.journal_fixtures import _bytes, _flash, _ids, _journal, _segments, _sell
@@ -51,7 +51,7 @@ def test_bad_records_are_refused_before_touching_flash():
     raises(ValueError, j.append, {"t": "P", "id": "S2", "amt": 1.5})
     raises(ValueError, j.append, {"t": "P", "id": "S2", "amt": 1, "l4": "41111"})
     assert len(_bytes(flash, _segments(flash)[0])) == size
-    assert j.summary()["pending"] == 0 and history.read(j, 3) is None
+    assert j.summary()["pending"] == 0 and lookup.read(j, 3) is None
 
 
 def test_append_reopen_round_trip():
@@ -89,7 +89,7 @@ def test_append_reopen_round_trip():
         "pending": 0,
     }
     assert _ids(again) == ["S1", "V1"]
-    s1 = history.find(again, "S1")
+    s1 = lookup.find(again, "S1")
     assert (s1["state"], s1["voided"], s1["synced"], s1["amt"], s1["seq"]) == (
         "approved",
         True,
@@ -98,7 +98,7 @@ def test_append_reopen_round_trip():
         2,
     )
     assert s1["auth"] == "OFFLINE" and s1["k"] == "K-S1" and s1["l4"] == "4242"
-    s2 = history.find(again, "S2")
+    s2 = lookup.find(again, "S2")
     assert (s2["state"], s2["synced"], s2["ts"], s2["auth"]) == (
         "approved",
         True,
@@ -106,11 +106,10 @@ def test_append_reopen_round_trip():
         "A1B2",
     )
     assert (
-        history.find(again, "S3")["why"] == "51"
-        and history.find(again, "S3")["state"] == "declined"
+        lookup.find(again, "S3")["why"] == "51" and lookup.find(again, "S3")["state"] == "declined"
     )
-    assert history.find(again, "nope") is None
-    assert history.read(again, 3) == {
+    assert lookup.find(again, "nope") is None
+    assert lookup.read(again, 3) == {
         "t": "P",
         "id": "S2",
         "amt": 700,
@@ -120,4 +119,4 @@ def test_append_reopen_round_trip():
         "ts": 1764100005,
         "seq": 3,
     }
-    assert history.read(again, 99) is None
+    assert lookup.read(again, 99) is None

@@ -1,6 +1,6 @@
 # Retention: only old, synced segments go.
 
-from firmware.journal import history
+from firmware.journal import history, lookup
 from tests.unit.helpers import VirtualClock
 from tests.unit.journal_fixtures import _flash, _ids, _journal, _segments, _sell
 
@@ -23,7 +23,7 @@ def test_compact_removes_only_old_synced_segments():
     clock.advance(3 * 86400 * 1000)
     for i in range(6):
         _sell(j, "B%d" % i, 10)
-    first_b = history.find(j, "B0")["seq"] - 1
+    first_b = lookup.find(j, "B0")["seq"] - 1
     # nothing synced: nothing goes
     assert _compact(j) == []
     history.mark_synced(j, ["A%d" % i for i in range(6)])
@@ -33,12 +33,12 @@ def test_compact_removes_only_old_synced_segments():
     assert int(names[0][:-4]) <= first_b
     for n in removed:
         assert n[len("journal/") :] not in names
-    assert history.find(j, "A0") is None and history.find(j, "B0")["state"] == "approved"
+    assert lookup.find(j, "A0") is None and lookup.find(j, "B0")["state"] == "approved"
     assert _ids(j) == ["B%d" % i for i in range(6)]
     again = _journal(flash, clock, **kw)
     rep = again.open()
     assert rep["checkpoint"] == "used" and _ids(again) == ["B%d" % i for i in range(6)]
     # B sales are synced but younger than keep_days: kept for reprints
     history.mark_synced(again, _ids(again))
-    assert _compact(again) == [] or history.find(again, "B5") is not None
-    assert history.find(again, "B0")["synced"] is True
+    assert _compact(again) == [] or lookup.find(again, "B5") is not None
+    assert lookup.find(again, "B0")["synced"] is True

@@ -1,6 +1,6 @@
 # Bad bytes in the middle of a segment: reported, skipped, and the records after them kept.
 
-from firmware.journal import history
+from firmware.journal import lookup
 from tests.unit.journal_fixtures import _bytes, _flash, _ids, _journal, _segments, _sell
 
 
@@ -27,7 +27,7 @@ def test_corrupt_middle_record_is_reported_and_the_rest_recovered():
     # boot trusts the checkpoint (written before all this): only verify() reads that far back
     again = _journal(flash)
     assert again.open()["corrupt"] == []
-    problems = history.verify(again)
+    problems = lookup.verify(again)
     assert len(problems) == 1 and problems[0]["seg"] == 1 and problems[0]["off"] == offs[1]
     p_len = problems[0]["len"]
     assert p_len > 11
@@ -41,7 +41,7 @@ def test_corrupt_middle_record_is_reported_and_the_rest_recovered():
     # the approval record is whole on its own: S1 is still forwarded with its amount
     assert _ids(full) == ["S0", "S1", "S2", "S3", "S4"]
     assert full.summary()["total"] == 150
-    assert history.find(full, "S1")["amt"] == 20
+    assert lookup.find(full, "S1")["amt"] == 20
     # reported once: the boot checkpointed past it
     assert _journal(flash).open()["corrupt"] == []
 

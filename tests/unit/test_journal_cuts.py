@@ -3,7 +3,7 @@
 # twice, and the sale being written is either whole or reported as not approved.
 import os
 
-from firmware.journal import history
+from firmware.journal import history, lookup
 from tests.unit.journal_cut_fixtures import _base, _Cut, _new, _open, _Points
 
 _ROOT = "/tmp/pos-unit-jrcut-%s" % (os.getpid() if hasattr(os, "getpid") else 0)
@@ -66,13 +66,13 @@ def _check(done, point, prealloc):
             synced.update(op[1])
     expect -= synced
     for sid in expect:  # every approved sale not yet synced is there, approved
-        assert history.find(j, sid)["state"] == "approved", (point, sid)
+        assert lookup.find(j, sid)["state"] == "approved", (point, sid)
     for sid in synced:  # synced ones may have been compacted away, never changed
-        assert (history.find(j, sid) or {"state": "approved"})["state"] == "approved", (point, sid)
+        assert (lookup.find(j, sid) or {"state": "approved"})["state"] == "approved", (point, sid)
     if done < len(_OPS):
         op = _OPS[done]
         if op[0] in ("sell", "decline", "online"):
-            state = (history.find(j, op[1]) or {}).get("state")
+            state = (lookup.find(j, op[1]) or {}).get("state")
             ok = {"sell": "approved", "decline": "declined", "online": "approved"}[op[0]]
             assert state in (None, "aborted", ok), (point, state)  # whole, or not approved
             if state == "aborted" or (state == "approved" and op[0] == "sell"):

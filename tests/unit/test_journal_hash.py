@@ -4,7 +4,7 @@ import os
 from binascii import crc32
 
 from firmware.flash import Flash
-from firmware.journal import history
+from firmware.journal import history, lookup
 from firmware.journal.journal import Journal, JournalError
 from tests.unit.helpers import VirtualClock, raises
 from tests.unit.journal_fixtures import _ids
@@ -37,12 +37,12 @@ def test_ids_with_the_same_hash_are_kept_apart():
     j.approve(B, offline=True)
     raises(JournalError, j.begin, A, 5, "tap", "K")  # A itself is
     assert _ids(j) == [A, B] and j.summary()["total"] == 300
-    assert (history.find(j, A)["amt"], history.find(j, B)["amt"]) == (100, 200)
-    assert history.find(j, A)["synced"] is False
+    assert (lookup.find(j, A)["amt"], lookup.find(j, B)["amt"]) == (100, 200)
+    assert lookup.find(j, A)["synced"] is False
     assert history.mark_synced(j, [A]) == 5
-    assert _ids(j) == [B] and history.find(j, A)["synced"] is True
-    assert history.find(j, B)["synced"] is False
-    synced = history.read(j, 5)
+    assert _ids(j) == [B] and lookup.find(j, A)["synced"] is True
+    assert lookup.find(j, B)["synced"] is False
+    synced = lookup.read(j, 5)
     assert (synced["ids"], synced["q"], synced["amt"], synced["old"]) == (
         [A],
         [2],

@@ -3,7 +3,7 @@
 import os
 
 from firmware.flash import Flash
-from firmware.journal import history
+from firmware.journal import history, lookup
 from firmware.journal.journal import Journal, OfflineRefused
 from firmware.journal.limits import OfflineLimits
 from tests.unit.helpers import VirtualClock, raises
@@ -32,7 +32,7 @@ def test_refusals_name_the_limit_and_journal_the_sale_declined():
     j = _journal("lim", clock)
     e = raises(OfflineRefused, _offline, j, "BIG", 2501)
     assert e.reason == "over-sale-limit" and "one sale" in str(e)
-    got = history.find(j, "BIG")
+    got = lookup.find(j, "BIG")
     assert (got["state"], got["why"], got["amt"]) == ("declined", "over-sale-limit", 2501)
     _offline(j, "S1", 2500)
     _offline(j, "S2", 2500)

@@ -1,7 +1,7 @@
 # Torn writes in a preallocated segment, and a torn approval: never half-kept.
 import sys
 
-from firmware.journal import history
+from firmware.journal import history, lookup
 from tests.unit.journal_fixtures import _bytes, _journal, _segments
 from tests.unit.journal_torn_fixtures import _check_torn_at_every_byte, _torn_base
 
@@ -30,7 +30,7 @@ def test_torn_approval_reports_the_sale_not_approved():
     rep = again.open()
     assert rep["torn"] == {"seg": 1, "off": before, "len": 30}
     assert rep["aborted"] == ["S3"]
-    got = history.find(again, "S3")
+    got = lookup.find(again, "S3")
     assert (got["state"], got["why"], got["amt"], got["k"]) == (
         "aborted",
         "power-cut",

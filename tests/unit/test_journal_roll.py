@@ -1,6 +1,6 @@
 # Segments roll at their size limit; boot reads the checkpoint and the tail only.
 
-from firmware.journal import history
+from firmware.journal import lookup
 from tests.unit.journal_fixtures import _bytes, _flash, _ids, _journal, _segments, _sell
 
 
@@ -21,7 +21,7 @@ def test_segments_roll_at_the_size_limit_and_read_back():
     assert rep["checkpoint"] == "used"  # written when the last segment started
     assert rep["scanned"] < 24
     for seq in range(1, 25):
-        assert history.read(again, seq)["seq"] == seq
+        assert lookup.read(again, seq)["seq"] == seq
     assert _ids(again) == ["S%02d" % i for i in range(12)]
     full = _journal(flash, segment_bytes=512)
     assert full.open(replay=True)["scanned"] == 24

@@ -1,6 +1,6 @@
 # Telling the host exactly once: SYNCED markers survive reboots and come in bounded batches.
 
-from firmware.journal import history
+from firmware.journal import history, lookup
 from tests.unit.helpers import VirtualClock
 from tests.unit.journal_fixtures import _flash, _ids, _journal, _sell
 
@@ -26,7 +26,7 @@ def test_mark_synced_is_exactly_once_and_survives_reboot():
         "unsynced": 2,
         "pending": 0,
     }
-    synced = history.read(j, 12)
+    synced = lookup.read(j, 12)
     assert (synced["ids"], synced["amt"], synced["old"]) == (
         ["S0", "S2", "R1"],
         [100, 300, 0],
@@ -48,5 +48,5 @@ def test_many_ids_are_split_into_bounded_synced_records():
         _sell(j, sid, 1)
     last = history.mark_synced(j, ids)
     assert last == 82  # two SYNCED records: 32 ids, then 8
-    assert len(history.read(j, 81)["ids"]) == 32 and len(history.read(j, 82)["ids"]) == 8
+    assert len(lookup.read(j, 81)["ids"]) == 32 and len(lookup.read(j, 82)["ids"]) == 8
     assert _ids(j) == [] and j.summary()["count"] == 0

@@ -58,7 +58,7 @@ def test_choosing_chinese_stores_it_and_switches_text_and_font_at_once():
         assert nxt == term.home()
         assert term.store.get("lang") == "zh"
         assert t("m-set-language") == ZH_LANGUAGE
-        assert t("m-reprint") == "Reprint"  # not translated yet: English, not the key
+        assert t("m-reprint") == "\u91cd\u6253\u5370"  # 重打印
         assert t("no-such-key-anywhere") == "no-such-key-anywhere"
         assert canvas.font is not None and len(canvas.rows) == 4
         assert text.cjk

@@ -55,7 +55,7 @@ class _Host:
         self.sent = []
 
     async def post(self, term, path, data):
-        request = json.loads(data)
+        request = json.loads(b"".join(data) if type(data) is list else data)
         saved = Store(term.store._flash).get("activation")  # what is on flash right now
         self.sent.append((path, request, saved["ctr"]))
         status, doc = self.reply(path, request)

@@ -18,9 +18,9 @@ def _journaled():
     j.open()
     seq = j.begin(42, 1250, "credit", "ab12cd34-42", pan=PAN + "=3012", cur="EUR")
     j.approve(42, "A1B2C3")
-    from firmware.journal import history
+    from firmware.journal import lookup
 
-    rec = history.read(j, seq + 1)
+    rec = lookup.read(j, seq + 1)
     j.close()
     for name in list(sys.modules):
         if name.startswith("firmware.journal") or name == "tests.unit.journal_fixtures":

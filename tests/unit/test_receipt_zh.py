@@ -31,4 +31,5 @@ def test_chinese_receipt_bytes_and_columns():
     assert RECEIPT_NO + " " * 24 + "42" in out
     for line in out:
         assert _width(line) <= 32, line
-    assert "Terminal 00012345 (ID 17)" in out  # a label zh.txt lacks: English, ASCII as before
+    # ASCII inside a Chinese label stays single width: 终端号 00012345（ID 17）
+    assert "\u7ec8\u7aef\u53f7 00012345\uff08ID 17\uff09" in out

@@ -18,8 +18,8 @@ def test_each_record_type_is_mapped_for_the_host():
     from firmware.journal import cardcrypt
 
     pe = hexlify(cardcrypt.encrypt_pan(j.key, "5555555555554444=2811"))
-    j.append({"t": "R", "id": "5", "ref": "2", "amt": 300, "k": "K-5", "off": 1, "l4": "4444",
-              "pe": pe, "m": "debit", "em": "insert"})  # fmt: skip
+    j.append({"t": "R", "id": "5", "ref": "2", "rk": "K-2", "amt": 300, "k": "K-5", "off": 1,
+              "l4": "4444", "pe": pe, "m": "debit", "em": "insert"})  # fmt: skip
     j.append({"t": "R", "id": "6", "amt": 100, "k": "K-6", "off": 1, "ref": "ghost"})
     host = _Host()
     sync = Sync(term, call=host.call)

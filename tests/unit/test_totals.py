@@ -27,7 +27,7 @@ def _void(j, sale):
 
 def _refund(j, amount, sale):
     no = j._next
-    j.refund(no, amount, "k-%d" % no, offline=True, sale_id=sale)
+    j.refund(no, amount, "k-%d" % no, offline=True, sale_id=sale, sale_key="k-%d" % sale)
     return no
 
 

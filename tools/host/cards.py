@@ -21,13 +21,12 @@ SUFFIX_RULES = {
 }
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, its two digits summed
+
+
 def luhn_ok(pan):
-    total = 0
-    for i, ch in enumerate(reversed(pan)):
-        d = ord(ch) - 48
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
+    digits = [ord(ch) - 48 for ch in reversed(pan)]
+    total = sum(digits[0::2]) + sum([_DOUBLED[d] for d in digits[1::2]])
     return total % 10 == 0
 
 

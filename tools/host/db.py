@@ -157,16 +157,32 @@ def meta(conn, key):
     return row["v"] if row else None
 
 
+_INSERTS = {}  # (table, columns) -> its INSERT statement: a batch inserts the same row shape
+_DETAIL = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
 def insert(conn, table, row):
     """INSERT one row given as a dict → its id."""
-    names = ", ".join(row)
-    marks = ", ".join("?" * len(row))
-    sql = "INSERT INTO %s (%s) VALUES (%s)" % (table, names, marks)
+    shape = (table, tuple(row))
+    sql = _INSERTS.get(shape)
+    if sql is None:
+        names = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        sql = _INSERTS[shape] = "INSERT INTO %s (%s) VALUES (%s)" % (table, names, marks)
     return conn.execute(sql, tuple(row.values())).lastrowid
 
 
+_AUDIT = "INSERT INTO audit (at, tid, event, actor, detail) VALUES (?, ?, ?, ?, ?)"
+
+
 def audit(conn, at, event, actor, tid=None, **detail):
-    conn.execute(
-        "INSERT INTO audit (at, tid, event, actor, detail) VALUES (?, ?, ?, ?, ?)",
-        (at, tid, event, actor, json.dumps(detail, sort_keys=True, separators=(",", ":"))),
-    )
+    conn.execute(_AUDIT, (at, tid, event, actor, _DETAIL(detail)))
+
+
+def audit_row(at, event, actor, tid=None, **detail):
+    """An audit row for audit_many: a batch writes the rows of its records in one call."""
+    return (at, tid, event, actor, _DETAIL(detail))
+
+
+def audit_many(conn, rows):
+    conn.executemany(_AUDIT, rows)

@@ -8,7 +8,7 @@ VERSION = "pos1"
 PBKDF2_ITERATIONS = 1000  # about 10 ms in MicroPython on x86, about 1 s on an ESP32
 SALT_PREFIX = "pos-host-v1/"
 CODE_DIGITS = 12
-MAX_BODY = 16 * 1024
+MAX_BODY = 64 * 1024
 TO_HOST = "T2H"
 TO_TERMINAL = "H2T"
 

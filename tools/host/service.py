@@ -7,12 +7,12 @@ import secrets
 import time
 
 from tools.host import backups, cards, pinblock, proto, updates, validate
-from tools.host.db import audit, insert, meta, transaction
+from tools.host.db import audit, audit_many, audit_row, insert, meta, transaction
 from tools.host.validate import BadRequest
 
 CODE_TRIES = 5
 DEFAULT_CODE_TTL = 24 * 3600.0
-MAX_BATCH = 50
+MAX_BATCH = 200
 SIGNED_PATHS = (
     "/v1/status",
     "/v1/ping",
@@ -83,6 +83,7 @@ class Host:
         self.slow_s = slow_s
         self.now = now or time.time
         self.pepper = bytes.fromhex(meta(conn, "pepper"))
+        self._month = (None, 0, 0)  # (now, year, month) of the last card decision
         self.backup_master = backups.setup(conn)  # docs/backup.md
 
     # ---- operator and web channel -------------------------------------------------------
@@ -370,7 +371,7 @@ class Host:
     # ---- payments -----------------------------------------------------------------------
 
     def _token(self, pan):
-        return "tok_" + hmac.new(self.pepper, pan.encode(), "sha256").hexdigest()[:24]
+        return "tok_" + hmac.digest(self.pepper, pan.encode(), "sha256").hex()[:24]
 
     def _sale(self, d):
         """Checked sale fields → (fields for storage, pan, exp); the PAN goes no further."""
@@ -382,8 +383,10 @@ class Host:
         return sale, pan, exp
 
     def _decide(self, pan, exp, amount, now):
-        tm = time.gmtime(now)
-        return cards.decide(pan, exp, amount, tm.tm_year, tm.tm_mon)
+        if self._month[0] != now:  # a batch decides many records at one `now`
+            tm = time.gmtime(now)
+            self._month = (now, tm.tm_year, tm.tm_mon)
+        return cards.decide(pan, exp, amount, self._month[1], self._month[2])
 
     def _auth(self, c, t, body, now):
         tid = t["id"]
@@ -447,14 +450,16 @@ class Host:
         records = validate.present(body, "records")
         if not isinstance(records, list) or not 1 <= len(records) <= MAX_BATCH:
             raise BadRequest("records must be a list of 1-%d sales" % MAX_BATCH)
-        results = [self._forwarded(c, tid, record, now) for record in records]
+        stored = []  # the audit rows of the sales stored, written together at the end
+        results = [self._forwarded(c, tid, record, now, stored) for record in records]
+        audit_many(c, stored)
         counts = {}
         for r in results:
             counts[r["result"]] = counts.get(r["result"], 0) + 1
         audit(c, now, "batch", "terminal", tid, records=len(records), **counts)
         return {"results": results}
 
-    def _forwarded(self, c, tid, record, now):
+    def _forwarded(self, c, tid, record, now, stored):
         """One store-and-forward record → its final result; a record is never acted on twice."""
         key = None
         try:
@@ -468,36 +473,44 @@ class Host:
             if kind == "reverse":
                 done = self._reverse(c, tid, record, now)
                 return {"key": key, "result": done["status"], "txn": done["txn"]}
-            return self._offline_sale(c, tid, key, record, now)
+            return self._offline_sale(c, tid, key, record, now, stored)
         except BadRequest as e:
             return {"key": key, "result": "rejected", "reason": e.detail}
 
-    def _offline_sale(self, c, tid, key, record, now):
+    def _offline_sale(self, c, tid, key, record, now, stored):
         """A sale the terminal approved offline; stored at most once per (tid, key)."""
         sale, pan, exp = self._sale(record)
         sale_time = validate.integer(record, "time", 0, validate.MAX_COUNTER)
         account = validate.account(record)
         member = validate.member(record)
         fp = _fingerprint(sale, exp, "offline", account)
-        row = c.execute("SELECT * FROM sales WHERE tid = ? AND key = ?", (tid, key)).fetchone()
-        if row is not None:
+        # one look up for both: a batch asks it of every record
+        row = c.execute(
+            "SELECT s.id, s.fingerprint, a.id AS auth FROM (SELECT 1) LEFT JOIN sales s"
+            " ON s.tid = ?1 AND s.key = ?2 LEFT JOIN auths a ON a.tid = ?1 AND a.key = ?2",
+            (tid, key),
+        ).fetchone()
+        if row["id"] is not None:
             if row["fingerprint"] != fp:
                 return {"key": key, "result": "rejected", "reason": "key-reused"}
             return {"key": key, "result": "duplicate", "sale": row["id"]}
         # The terminal goes offline only when its auth provably never left; should one have
         # reached us anyway, that auth is the sale (or a blocked key): never charge twice.
-        auth = c.execute("SELECT * FROM auths WHERE tid = ? AND key = ?", (tid, key)).fetchone()
-        if auth is not None:
+        if row["auth"] is not None:
             audit(c, now, "sale-rejected", "terminal", tid, key=key, reason="authorised-online")
             return {"key": key, "result": "rejected", "reason": "authorised-online"}
         status, reason, _ = self._decide(pan, exp, sale["amount"], now)
         if status != "approved":
             audit(c, now, "sale-rejected", "terminal", tid, key=key, reason=reason, **_pci(sale))
             return {"key": key, "result": "rejected", "reason": reason}
-        row = dict(sale, tid=tid, key=key, fingerprint=fp, sale_time=sale_time, stored_at=now)
-        row.update(account=account, member=member)
-        sale_id = insert(c, "sales", row)
-        audit(c, now, "sale-stored", "terminal", tid, key=key, sale=sale_id, **_pci(sale))
+        sale_id = c.execute(
+            "INSERT INTO sales (tid, key, fingerprint, amount, currency, last4, token, method,"
+            " sale_time, stored_at, account, member) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (tid, key, fp, sale["amount"], sale["currency"], sale["last4"], sale["token"],
+             sale["method"], sale_time, now, account, member),
+        ).lastrowid  # fmt: skip
+        stored.append(audit_row(now, "sale-stored", "terminal", tid, key=key, sale=sale_id,
+                                **_pci(sale)))  # fmt: skip
         return {"key": key, "result": "stored", "sale": sale_id}
 
     def _void(self, c, tid, key, record, now):
@@ -636,7 +649,7 @@ def _fingerprint(sale, exp, kind, account="credit"):
 
 
 def _digest(parts):
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
 def _pin_refusal(secret, pan, account, pb):
