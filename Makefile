@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME ?= cpython
 FLASH ?= sim-flash
 
-.PHONY: sim test bench lint fmt clean
+.PHONY: sim test bench lint fmt clean zh-screens
 
 $(VENV)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m tools.bench --out bench.json
+
+# The Chinese terminal's screenshots for README.md: the zh scenarios' `screenshot` steps
+zh-screens: $(VENV)/.installed
+	rm -f docs/img/zh/*.png
+	for f in tests/scenarios/zh_*.sim; do $(PY) -m tools.sim --script $$f --png docs/img/zh || exit 1; done
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -59,14 +59,19 @@ class Canvas:
         if self.font:
             self.font.row(self, row, s, x, invert)
             return
+        raw = s.encode()
+        if len(raw) != len(s) or raw and (min(raw) < 0x20 or max(raw) > 0x7E):
+            # framebuf draws each UTF-8 byte as a cell, so one "é" would take two cells and
+            # break the layout; every char the font lacks becomes one "?" instead. Bytes, not
+            # chars: a non-ASCII char taken out of s would be interned for good on MicroPython.
+            out = bytearray()
+            for b in raw:
+                if b < 0x80 or b >= 0xC0:  # a char's first byte
+                    out.append(b if 0x20 <= b <= 0x7E else 0x3F)
+            s = out.decode()
         fits = (_WIDTH - x) >> 3
         if len(s) > fits:
             s = s[: max(0, fits)]
-        for ch in s:
-            # framebuf draws each UTF-8 byte as a cell, so one "é" would take two cells and
-            # break the layout; every char the font lacks becomes one "?" instead.
-            if not " " <= ch <= "~":
-                s = s.replace(ch, "?")
         y = row * 8
         self.fb.fill_rect(0, y, _WIDTH, 8, invert)
         self.fb.text(s, x, y, 1 - invert)

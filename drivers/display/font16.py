@@ -20,9 +20,13 @@ def cells(s):
     """Columns `s` takes in this font (and on a printer in Chinese mode): 1 an ASCII char, 2
     any other."""
     n = len(s)
-    for ch in s:
-        if ch > "\x7f":
-            n += 1
+    raw = s.encode()
+    if len(raw) != n:
+        # Bytes, not chars: every distinct non-ASCII char taken out of a str (s[i], `for ch
+        # in s`, chr()) becomes an interned string on MicroPython, kept for good.
+        for b in raw:
+            if b >= 0xC0:  # the first byte of a non-ASCII char
+                n += 1
     return n
 
 
@@ -88,21 +92,40 @@ class Font16:
         fb = canvas.fb
         y = row * 16
         fb.fill_rect(0, y, 128, 16, invert)
-        shown = s
-        n = 0
+        raw = s.encode()  # walked as bytes, decoded here: see cells()
+        n = len(raw)
+        out = None  # what was drawn, from the first char drawn otherwise than it is in s
+        i = 0
         at = x
-        for ch in s:
-            w = self.load(ord(ch))
+        while i < n:
+            code = raw[i]  # a code point decoded from its 1 to 4 bytes of UTF-8
+            size = 1
+            if code >= 0xC0:
+                size = 2 if code < 0xE0 else 3 if code < 0xF0 else 4
+                code &= 0x3F >> (size - 1)
+                for k in range(i + 1, i + size):
+                    code = code << 6 | raw[k] & 0x3F
+            w = self.load(code)
             if at + (w or 16) > 128:
-                shown = shown[:n]
                 break
-            if not w or ch < " " or ch == "\x7f":
-                shown = shown.replace(ch, "?" if w else "\u25a1")
+            if out is None and (not w or code < 0x20 or code == 0x7F):
+                out = bytearray(raw[:i])
+            if out is not None:
+                if not w:
+                    out += b"\xe2\x96\xa1"  # the box, U+25A1
+                elif code < 0x20 or code == 0x7F:
+                    out.append(0x3F)  # "?"
+                else:
+                    out += raw[i : i + size]
             if invert:
                 fb.blit(self.narrow if w == 8 else self.wide, at, y, 1, self._swap)
             else:
                 fb.blit(self.narrow if w == 8 else self.wide, at, y, 0)
             at += w or 16
-            n += 1
-        canvas.rows[row] = " " * (x >> 3) + shown if shown else ""
+            i += size
+        if out is not None:
+            s = out.decode()
+        elif i < n:
+            s = raw[:i].decode()
+        canvas.rows[row] = " " * (x >> 3) + s if s else ""
         canvas._style[row] = (x & 7) << 1 | invert

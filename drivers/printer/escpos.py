@@ -37,8 +37,22 @@ def text(s, gb=None):
     rec = bytearray(4)
     n = f.seek(0, 2) >> 2 if f else 0
     wide = False  # in Chinese mode
-    for c in s:
-        b = ord(c)
+    # The UTF-8 bytes are decoded here: every distinct non-ASCII char taken out of a str
+    # (`for c in s`) would be interned for good on MicroPython.
+    more = 0  # continuation bytes still to come of the char being decoded
+    b = 0
+    for c in raw:
+        if more:
+            b = b << 6 | c & 0x3F
+            more -= 1
+            if more:
+                continue
+        elif c >= 0xC0:
+            more = 1 if c < 0xE0 else 2 if c < 0xF0 else 3
+            b = c & (0x3F >> more)
+            continue
+        else:
+            b = c
         if b < 0x80 or f is None:
             if wide:
                 out.append(_FS)
@@ -78,12 +92,14 @@ def text(s, gb=None):
 
 def width(s, gb=None):
     # Columns text(s, gb) prints: two for each non-ASCII char in Chinese mode (like
-    # drivers/display/canvas.cells, not imported: the display's code stays off this heap).
+    # drivers/display/font16.cells, not imported: the display's code stays off this heap).
     n = len(s)
     if gb:
-        for c in s:
-            if c > "\x7f":
-                n += 1
+        raw = s.encode()  # bytes, for the reason in text()
+        if len(raw) != n:
+            for c in raw:
+                if c >= 0xC0:  # the first byte of a non-ASCII char
+                    n += 1
     return n
 
 
@@ -149,9 +165,9 @@ def barcode128(data, height=80, module=2):
     # Code 128, code set B, human-readable text below.
     # GS h height (dots), GS w module width (dots), GS H 2 (HRI below), GS k 73 n {B data.
     # A '{' in the data is sent as '{{': the printer reads '{' as a code-set escape.
-    for c in data:
-        if not 0x20 <= ord(c) < 0x7F:
-            raise ValueError("data")  # printable ASCII only
+    raw = data.encode()  # bytes, for the reason in text()
+    if len(raw) != len(data) or raw and (min(raw) < 0x20 or max(raw) > 0x7E):
+        raise ValueError("data")  # printable ASCII only
     body = ("{B" + data.replace("{", "{{")).encode()
     if not data or len(body) > 255:
         raise ValueError("data")

@@ -36,7 +36,11 @@ def gbk(pair, table=None):
         with open(table, "rb") as f:
             while f.readinto(rec) == 4:
                 if rec[2] == pair[0] and rec[3] == pair[1]:
-                    return chr(rec[0] << 8 | rec[1])
+                    # UTF-8 by hand: chr() would intern the char on MicroPython for good
+                    c = rec[0] << 8 | rec[1]
+                    if c < 0x800:
+                        return bytes((0xC0 | c >> 6, 0x80 | c & 0x3F)).decode()
+                    return bytes((0xE0 | c >> 12, 0x80 | c >> 6 & 0x3F, 0x80 | c & 0x3F)).decode()
     return "\ufffd"
 
 

@@ -17,8 +17,9 @@ _LINE_MS = const(85)
 
 
 class PrinterError(Exception):
-    # reason: 'paper-out' | 'cover-open' | 'overheated' | 'offline' | 'garbled status' |
-    # 'no-answer'.
+    # reason: 'paper-out' | 'cover-open' | 'overheated' | 'offline' | 'printer-garbled' (a
+    # status byte no printer sends: a wrong baud rate, a bad cable) | 'no-answer'. All but
+    # 'no-answer' are catalogue keys, and so is "fix-" + reason (firmware/app.py use_printer()).
     # partial: the job was (at least partly) sent, so the receipt must be printed again.
 
     # No super().__init__ (it costs a closure): both runtimes already keep the constructor's
@@ -103,7 +104,7 @@ class Printer:
                     if not reply:
                         raise PrinterOffline("no-answer", sent)
                     if reply[0] & _FIXED_MASK != _FIXED_BITS:
-                        raise PrinterError("garbled status", sent)
+                        raise PrinterError("printer-garbled", sent)
                     replies[i] = reply[0]
                 status = self.last_status = decode_status(*replies)
                 if job is None:

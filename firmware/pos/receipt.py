@@ -129,7 +129,7 @@ def _start(term, title, how):
     # `title` (a reprint's banner, a report's name) if any, the merchant's name and address,
     # the terminal and its id
     global _gb
-    _gb = catalogue.path("gb.bin") if catalogue.cjk else None
+    _gb = catalogue.gb
     cfg = term.config
     cols = cfg.get("paper_cols", 32)
     act = term.store.get("activation") or {}
@@ -207,7 +207,7 @@ def receipt_chunks(rec, term, copy):
         else:
             _put(b, cols, _t(_AUTH_CODE), auth)
     if typ == "D":
-        _put(b, cols, _t(_DECLINE_WHY, rec.get("why", "-")))
+        _put(b, cols, _t(_DECLINE_WHY, catalogue.reason(rec.get("why", "-"))))
     tnd = rec.get("tnd")
     if tnd is not None and amt is not None:
         _put(b, cols, _t(_CASH_TENDERED), _money(tnd, places))

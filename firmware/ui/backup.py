@@ -266,7 +266,7 @@ class Run(Screen):
             for n in gen(term, self.key, f, info):
                 k += 1
                 if not k & 15:
-                    await self._progress(t("bk-record-count", n))
+                    await self._progress(t("bk-record-count" if write else "bk-checked-count", n))
         man = info["manifest"]
         if write:
             self._clean()

@@ -22,7 +22,7 @@ HELP = (
 TROUBLE = (
     ("trouble-l-paper", "trouble-paper-out", "paper-out"),
     ("trouble-l-cover", "trouble-cover-open", "cover-open"),
-    ("trouble-l-offline", "trouble-printer-offline", "printer-offline offline"),
+    ("trouble-l-offline", "trouble-printer-offline", "printer-offline offline printer-garbled"),
     ("trouble-l-hot", "trouble-overheated", "overheated"),
     ("trouble-l-link", "trouble-link-down", "network-down"),
     ("trouble-l-host", "trouble-host-silent", "host-silent host-timeout reply-lost"),

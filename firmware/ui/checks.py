@@ -42,8 +42,9 @@ class KeyTestScreen(Screen):
 
 def test_slip():
     from drivers.printer.escpos import Receipt
+    from firmware.ui import text
 
-    r = Receipt()
+    r = Receipt(gb=text.gb)
     r.center(t("slip-title"), bold=True)
     r.rule()
     r.line(t("slip-normal"))
@@ -103,9 +104,9 @@ class CardTestScreen(Screen):
             self.lines = [t("card-removed")]
         else:
             self.lines = [
-                card.method,
+                t("r-entry-" + card.method),
                 card.masked()[5:],
-                "Exp %s/%s" % (card.expiry[2:], card.expiry[:2]),
+                t("card-expiry", card.expiry[2:], card.expiry[:2]),
             ]
         return self
 

@@ -8,7 +8,7 @@ import time
 from firmware.activation import get
 from firmware.events import KEY
 from firmware.ui.screen import Screen, money, wrap
-from firmware.ui.text import t
+from firmware.ui.text import reason, t
 
 USES = "firmware.net firmware.activation drivers.printer.escpos"
 
@@ -48,9 +48,12 @@ def collect(term, printer):
 
 
 def slip(term, rep):
+    # In the catalogue's words: states and errors as the cashier's language names them (the
+    # host gets the names), except a journal error, which is technical.
     from drivers.printer.escpos import Receipt
+    from firmware.ui import text
 
-    r = Receipt()
+    r = Receipt(gb=text.gb)
     r.center(t("diag-r-title"), bold=True)
     r.rule()
     j = rep["journal"]
@@ -59,14 +62,14 @@ def slip(term, rep):
         ("diag-r-version", rep["version"]),
         ("diag-r-serial", rep["serial"]),
         ("diag-r-term-id", rep["tid"]),
-        ("diag-r-state", rep["state"]),
+        ("diag-r-state", t("st-" + rep["state"])),
         ("diag-r-boots", rep["boots"]),
         ("diag-r-network", t("online" if rep["net"] else "offline")),
         ("diag-r-unsynced", j and j["unsynced"]),
         ("diag-r-offline", j and "%d / %s" % (j["count"], money(term, j["total"]))),
         ("diag-r-pending", j and j["pending"]),
-        ("diag-r-sync", sync and sync[0]),
-        ("diag-r-printer", rep["printer"]),
+        ("diag-r-sync", sync and t("sync-st-" + sync[0])),
+        ("diag-r-printer", t(rep["printer"])),
         ("diag-r-heap", rep["heap"]),
         ("diag-r-flash", rep["flash"] is not None and "%dK" % (rep["flash"] // 1024)),
         ("diag-r-time", "%04d-%02d-%02d %02d:%02d" % time.localtime(rep["time"])[:5]),
@@ -74,9 +77,22 @@ def slip(term, rep):
         r.pair(t(key), "-" if value is None or value is False else str(value))
     r.rule()
     r.line(t("diag-r-errors"), bold=True)
-    for name in rep["errors"]:
-        r.line(name + ": " + str(rep["errors"][name]))
-    if not rep["errors"]:
+    errors = rep["errors"]
+    for name, label in (
+        ("printer", "diag-r-printer"),
+        ("sync", "diag-r-sync"),
+        ("journal", "diag-r-journal"),
+        ("activation", "diag-r-state"),
+    ):
+        why = errors.get(name)
+        if why:
+            if name == "printer":
+                why = t(why)
+            elif name != "journal":
+                why = reason(why, "err-" if name == "sync" else "why-")
+            for line in wrap(t(label) + ": " + str(why), r.width):
+                r.line(line)
+    if not errors:
         r.line(t("diag-r-none"))
     r.feed(3)
     r.cut()
@@ -117,7 +133,7 @@ class DiagReport(Screen):
             except NetError as e:
                 error = e.args[0]
             if error:
-                lines += [t("diag-not-sent")] + wrap(t("err-" + error))
+                lines += [t("diag-not-sent")] + wrap(reason(error, "err-"))
             else:
                 lines += wrap(t("diag-sent-no", reply.get("report")))
         self.lines = lines

@@ -45,10 +45,20 @@ class IdleScreen(Screen):
             due = term.clock.time() - last > term.config.get("backup_days", 7) * 86400
             rest = [t("idle-backup-due") if due else "", t("idle-f1-sale"), t("idle-f2-f3")]
         if rows < 8:
-            # 4 rows: the time beside the merchant, then the two lines that matter most
-            heading(canvas, merchant, now[-5:])
-            lines += [online if state == "ACTIVE" else t("st-" + state)] + rest
-            lines = [line for line in lines if line][: rows - 2]
+            # 4 rows: the time beside the merchant (or, before activation, the state); what
+            # to fix takes both lines; else the link state, and below it what to do next,
+            # in turn every 2 s when there is more than one thing (the screen redraws on
+            # the second's tick)
+            active = state == "ACTIVE"
+            heading(canvas, merchant if active else t("st-" + state), now[-5:])
+            rest = [line for line in rest if line]
+            if active:
+                lines.append(online)  # after what to fix
+            elif not lines:
+                lines.append(rest.pop(0))
+            if len(lines) < 2 and rest:
+                lines.append(rest[term.clock.time() // 2 % len(rest)])
+            lines = lines[: rows - 2]
             first = 1
         else:
             canvas.center(0, merchant, invert=True)

@@ -17,7 +17,7 @@ from firmware.journal.journal import JournalError, OfflineRefused
 from firmware.net import NetError, call
 from firmware.ui.sale import journal_refusal, new_key
 from firmware.ui.screen import Screen, money, wrap
-from firmware.ui.text import t
+from firmware.ui.text import reason, t
 
 USES = "firmware.net firmware.activation firmware.journal.cardcrypt aescbc firmware.ui.sale"
 
@@ -138,7 +138,7 @@ class Pay(Screen):
 
                 hotline = term.config.get("hotline", "400-800-1234")
                 return self.finish(
-                    t("i-DEACTIVATED", hotline) + " " + get(term.store).get("reason", "")
+                    t("i-DEACTIVATED", hotline) + " " + reason(get(term.store).get("reason") or "")
                 )
             if why in ("network-down", "host-silent"):
                 return self.offline(no, method)
@@ -151,13 +151,13 @@ class Pay(Screen):
         if not signed or status != 200:
             why = reply.get("error") or "host-refused"
             j.decline(no, why)
-            return self.finish(t("pay-refused", why))
+            return self.finish(t("pay-refused", reason(why)))
         if reply.get("status") == "approved" and reply.get("key") == key:
             j.approve(no, auth=reply.get("auth_code"))
             return ("firmware.ui.rcpt", "Print", no, "cm")
         why = reply.get("reason") or "declined"
         j.decline(no, why)
-        return self.finish(t("pay-declined", why))
+        return self.finish(t("pay-declined", reason(why)))
 
     def offline(self, no, method):
         j = self.term.journal

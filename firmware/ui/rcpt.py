@@ -25,6 +25,8 @@ class Print(Screen):
         term = self.term
         rec = self.rec
         lines = []
+        title = t("rcpt-title")
+        short = len(canvas.rows) < 8  # 4 rows (Chinese): 2 lines a page between title and hint
         if rec is None:
             lines = [] if self.printing else wrap(t("rcpt-unknown", self.no))
         else:
@@ -33,7 +35,10 @@ class Print(Screen):
                 lines.append(t("rcpt-approved") if rec.get("auth") != "CASH" else t("rcpt-paid"))
             else:
                 lines.append(t("rcpt-kind-" + kind))
-            lines.append(money(term, rec.get("amt", 0)))
+            if short:  # the amount is the title, so the change is on the first page
+                title = money(term, rec.get("amt", 0))
+            else:
+                lines.append(money(term, rec.get("amt", 0)))
             if rec.get("auth") == "OFFLINE":
                 lines.append(t("rcpt-offline"))
             if "tnd" in rec:
@@ -41,7 +46,11 @@ class Print(Screen):
             lines.append(t("rcpt-number", self.no))
         hint = None
         if self.problem:  # the sale stands: say so, then what to fix
-            lines = lines[:1] + [t(self.problem)] + wrap(t("fix-" + self.problem))
+            if short and lines:  # in 4 rows the title says it, so what to fix comes first
+                title = lines[0]
+                lines = [t(self.problem)] + wrap(t("fix-" + self.problem))
+            else:
+                lines = lines[:1] + [t(self.problem)] + wrap(t("fix-" + self.problem))
             hint = t("rcpt-retry-hint")
         elif self.printing:
             lines.append(t("printing"))
@@ -49,7 +58,7 @@ class Print(Screen):
             hint = t("rcpt-next-hint")
         else:
             hint = t("pay-done-hint")
-        self.paint(canvas, t("rcpt-title"), lines, hint)
+        self.paint(canvas, title, lines, hint)
 
     async def start(self):
         term = self.term

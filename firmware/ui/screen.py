@@ -10,9 +10,13 @@ COLS = const(16)
 def width(s):
     """Columns `s` takes: 1 an ASCII char, 2 any other (a CJK char in the 16 px font)."""
     n = len(s)
-    for b in s.encode():  # bytes: each char taken out of s would be interned on MicroPython
-        if b >= 0xC0:  # the first byte of a non-ASCII char
-            n += 1
+    raw = s.encode()
+    if len(raw) != n:
+        # bytes: every distinct non-ASCII char taken out of s (s[i], `for ch in s`) would be
+        # interned on MicroPython for good
+        for b in raw:
+            if b >= 0xC0:  # the first byte of a non-ASCII char
+                n += 1
     return n
 
 

@@ -205,8 +205,9 @@ class SelfCheck(Screen):
         import time
 
         from drivers.printer.escpos import Receipt
+        from firmware.ui import text
 
-        r = Receipt()
+        r = Receipt(gb=text.gb)
         r.center(t("prep-report-title"), bold=True)
         r.line(t("serial", self.term.board.serial))
         r.line("%04d-%02d-%02d %02d:%02d" % time.localtime(self.term.clock.time())[:5])

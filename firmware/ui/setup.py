@@ -6,7 +6,7 @@ from firmware.activation import get, move
 from firmware.activation.password import keep, lockout, problem
 from firmware.events import KEY
 from firmware.ui.screen import Screen, wrap
-from firmware.ui.text import t
+from firmware.ui.text import reason, t
 
 # Helpers that leave with this overlay (firmware/app.py) unless the next screen uses them.
 USES = "firmware.activation.password pbkdf2 firmware.activation"
@@ -56,13 +56,13 @@ class Setup(Screen):
         hint = t("send-code-hint" if step == "code" else "confirm-hint")
         self.paint(canvas, t("t-" + step), lines, hint, field=field)
 
-    def notice(self, s, reason):
+    def notice(self, s, why):
         """(title, lines, hint) of the locked and outcome steps."""
         term = self.term
         if self.step == "locked":
             text = t("pw-locked-out", (lockout(term)[0] + 59) // 60)
             return t("locked-title"), wrap(text), t("back-hint")
-        text = t("i-" + s, term.config.get("hotline", "400-800-1234")) + " " + (reason or "")
+        text = t("i-" + s, term.config.get("hotline", "400-800-1234")) + " " + (reason(why) or "")
         return t("st-" + s), wrap(text), t("h-" + s)
 
     async def handle(self, event):

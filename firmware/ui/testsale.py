@@ -12,7 +12,7 @@ from firmware.events import CARD, KEY
 from firmware.net import NetError, call
 from firmware.overlay import unload
 from firmware.ui.screen import Screen, wrap
-from firmware.ui.text import t
+from firmware.ui.text import reason, t
 
 USES = "firmware.net firmware.activation"
 
@@ -72,7 +72,7 @@ class TestSale(Screen):
                 if reply.get("status") != "approved":
                     move(term, "TEST_TXN", stage="new", key="test-" + hexlify(os.urandom(6)))
                     self.card = None
-                    self.msg = t("test-declined", reply.get("reason", ""))
+                    self.msg = t("test-declined", reason(reply.get("reason") or "declined"))
                     return self
                 auth = reply.get("auth_code")
             status, reply, signed = await call(term, "/v1/reverse", {"key": key})

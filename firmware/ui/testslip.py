@@ -5,6 +5,7 @@
 from drivers.printer.escpos import Receipt
 from firmware.activation import get, move
 from firmware.events import KEY
+from firmware.ui import text
 from firmware.ui.screen import Screen, wrap
 from firmware.ui.text import t
 
@@ -27,7 +28,7 @@ class TestSlip(Screen):
     async def start(self):
         term = self.term
         rec = get(term.store)
-        r = Receipt()
+        r = Receipt(gb=text.gb)
         r.center(t("slip-heading"), bold=True)
         r.line(t("slip-merchant", rec["merchant"]))
         r.line(t("slip-terminal", rec["terminal"], rec["tid"]))

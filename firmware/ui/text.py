@@ -6,7 +6,10 @@ from compat import const
 _CACHE = const(8)
 
 _file = None
-cjk = False  # the language is written in CJK: 16 px font, GB18030 receipts (path("gb.bin"))
+cjk = False  # the language is written in CJK: 16 px font, GB18030 receipts (gb)
+# The printer's GB18030 table while the language is CJK, else None: every job passes it to the
+# encoder (escpos.Receipt(gb=text.gb), escpos.text()), or Chinese prints as "?".
+gb = None
 _cache = {}
 _order = []
 
@@ -20,7 +23,7 @@ def path(name):
 def use(language, canvas=None):
     """Switch catalogues at run time (no reboot): `use("zh", canvas)`; given the canvas, it
     changes font with the language. A language whose file is missing falls back to English."""
-    global _file, cjk
+    global _file, cjk, gb
     if _file:
         _file.close()
         _file = None
@@ -30,6 +33,7 @@ def use(language, canvas=None):
         language = "en"
         _file = open(path("en.txt"), "rb")
     cjk = language == "zh"
+    gb = path("gb.bin") if cjk else None
     _cache.clear()
     del _order[:]
     if canvas is not None:
@@ -78,3 +82,20 @@ def lookup(key):
 def t(key, *args):
     text = lookup(key)
     return text % args if args else text
+
+
+def reason(why, prefix="why-"):
+    """A reason as the host or the terminal names it ("insufficient-funds", "revoked by the
+    operator", "superseded by terminal 12") in the catalogue's words: the text of key `prefix`
+    + `why`, spaces as "-", a last word of digits its argument ("why-superseded-by-terminal",
+    "12"); `why` as it came when the catalogue has no such key (an operator's own words)."""
+    if type(why) is not str or not why:
+        return why  # nothing, or not a name: as it came
+    head, _, n = why.rpartition(" ")
+    if not (head and n.isdigit()):
+        head, n = why, None
+    key = prefix + head.replace(" ", "-")
+    text = lookup(key)
+    if text == key:
+        return why
+    return text % n if n and "%" in text else text

@@ -30,12 +30,15 @@ async def run(io):
     printer = io["printer"]
     seen = out["seen"] = {}
     terminal = asyncio.create_task(io["term"].run())
+    # t() below answers in the terminal's language once its boot has set it: at its first draw
+    await until(lambda: any(io["term"].board.canvas.rows) or terminal.done())
 
     async def step(name, cond, ms=3000):
         # A step that never comes (the terminal's task died of a MemoryError, say) ends the
         # session there, with what was seen so far, rather than waiting out every later step.
         seen[name] = await until(lambda: cond() or terminal.done(), ms) and not terminal.done()
         if not seen[name]:
+            out["rows"] = list(io["term"].board.canvas.rows)  # what the screen showed instead
             print(json.dumps(out))
             sys.exit(1)
 
@@ -56,7 +59,8 @@ async def run(io):
         await press(method)
         if card:
             picking = has(t("sale-pick-cash"))
-            paying = has(t("pay-credit"))
+            # the prompt's first word: in Chinese the method's name is on the prompt's 2nd page
+            paying = has(t("card-prompt")[:3])
             await step(name + "_prompt", lambda: paying() and not picking())
             machine.uarts[io["card_uart"]].inject(encode("S", track2(PAN, "3012")))
         else:

@@ -31,7 +31,8 @@ COMPOSED = {
         "host-refused",
         "bad-mac",
     ],
-    "fix-": ["paper-out", "cover-open", "printer-offline", "offline", "overheated"],
+    "fix-": "paper-out cover-open printer-offline offline overheated printer-garbled".split(),
+    "r-entry-": ["insert", "swipe", "tap"],  # drivers/card/reader.py Card.method
     "pay-": ["cash", "credit", "debit"],
     "off-": ["over-sale-limit", "over-total-limit", "too-many-offline", "offline-too-long"],
     "rcpt-kind-": ["A", "D", "V", "R"],
@@ -121,3 +122,32 @@ def test_password_policy_keys_are_there():
         returned = re.findall(r'return "([^"]+)"', f.read())
     assert len(returned) == 3
     assert set(returned) <= set(_keys())
+
+
+def _host_reasons():
+    """The reasons tools/host gives a terminal: a card's decline (cards.py), a reversed sale's
+    and a deactivation's (service.py)."""
+    found = set()
+    for name in ("cards.py", "service.py"):
+        with open(os.path.join(ROOT, "tools", "host", name)) as f:
+            src = f.read()
+        found |= set(re.findall(r'\("declined", "([a-z-]+)"', src))
+        found |= set(re.findall(r"'blocked', '([a-z-]+)'", src))  # a reversed auth's reason
+        found |= set(re.findall(r'reason = reason or "([^"]+)"', src))
+        found |= set(re.findall(r'reason = "([^"%]+) %d"', src))  # a number after it
+    return found
+
+
+def test_every_reason_the_host_gives_has_words():
+    # firmware/ui/text.py reason(): "why-" + the reason, spaces as "-". Besides the host's
+    # reasons: the errors of its refusals a sale can meet (service.py _signed, _auth), and the
+    # reasons the terminal journals a decline with itself (firmware/ui/pay.py, the offline
+    # limits), which its receipt prints.
+    reasons = _host_reasons()
+    assert {"insufficient-funds", "incorrect-pin", "revoked by the operator"} <= reasons
+    reasons |= {"bad-request", "bad-json", "bad-mac", "unknown-terminal", "not-approved"}
+    reasons |= {"key-reused", "revoked", "host-refused", "declined", "debit-offline"}
+    reasons |= set(COMPOSED["off-"])
+    keys = set(_keys())
+    missing = sorted(r for r in reasons if "why-" + r.replace(" ", "-") not in keys)
+    assert not missing, missing

@@ -70,7 +70,7 @@ def test_key_press_through_the_pins_reaches_the_screen(session):
 def test_card_swipe_over_the_uart(session):
     result, writes, snaps, heap = session
     assert result["card_seen"]
-    assert result["card"][1:4] == ["swipe", "**** **** 1111", "Exp 12/25"]
+    assert result["card"][1:4] == [t("r-entry-swipe"), "**** **** 1111", t("card-expiry", 12, 25)]
 
 
 def test_print_test_over_the_uart(session):

@@ -22,7 +22,8 @@ MONEY = "123.45 EUR"  # firmware/ui/screen.py money()
 SERIAL = "SIM0000001"
 # Printer problems use_printer() reports: their catalogue words are drawn on a row of their own
 # (idle, receipt, report, print test screens), and after " " in the check list.
-PROBLEMS = "paper-out cover-open printer-offline offline overheated paper-low".split()
+PROBLEMS = "paper-out cover-open printer-offline offline overheated paper-low printer-garbled"
+PROBLEMS = PROBLEMS.split()
 
 # key: (columns it may take, sample arguments). An argument "@key" stands for that key's text
 # in the same catalogue (a label completed by another one).
@@ -152,6 +153,11 @@ ONE_ROW = {
     "keys-seen": (COLS, (12, 24)),
     "last-key": (COLS, ("CANCEL",)),
     "card-removed": _ROW,
+    # the card test: how the card was read, its expiry
+    "r-entry-insert": _ROW,
+    "r-entry-swipe": _ROW,
+    "r-entry-tap": _ROW,
+    "card-expiry": (COLS, ("28", "12")),
     "printed": _ROW,
     "contrast": (COLS, (7,)),
     "saved": _ROW,
@@ -181,6 +187,7 @@ ONE_ROW = {
     "bk-working-now": _ROW,
     "bk-importing": _ROW,
     "bk-record-count": (COLS, (1234,)),
+    "bk-checked-count": (COLS, (1234,)),
     "bk-fetch-part": (COLS, (3, 12)),
     "bk-from-serial": (COLS, (SERIAL,)),
     "diag-printed": _ROW,
@@ -278,6 +285,7 @@ RECEIPT = {
     "diag-r-none": (PAPER, ()),
     "diag-r-time": (PAPER - 1 - len("2025-11-25 19:46"), ()),
     "diag-r-offline": (PAPER - 1 - len("3 / 123.45 EUR"), ()),
+    "diag-r-journal": (PAPER - 2, ()),  # the errors' labels: "label: error", wrapped
     "prep-report-title": (PAPER, ()),
     "prep-to-fix": (PAPER - 1, ()),
     "prep-result": (PAPER - 1 - 4, ()),
@@ -290,6 +298,13 @@ for (
     _name
 ) in "version serial term-id state boots network unsynced pending sync printer heap flash".split():
     RECEIPT["diag-r-" + _name] = (PAPER - 1 - 10, ())
+
+# a reason (firmware/ui/text.py reason()) after r-decline-why's "Reason: " on a receipt
+with open(os.path.join(UI, "en.txt"), encoding="utf-8") as _f:
+    for _line in _f:
+        if _line.startswith("why-"):
+            _key = _line.split("\t", 1)[0]
+            RECEIPT[_key] = (PAPER - len("Reason: "), ("12",) if "%" in _line else ())
 
 
 def _entries(name):

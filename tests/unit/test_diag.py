@@ -61,12 +61,12 @@ def test_printed_and_sent_then_cancel_goes_back_to_troubleshooting():
         b"DIAGNOSTIC REPORT",
         b"Serial                 SN-CARE-1",
         b"Terminal ID                    7",
-        b"Activation                ACTIVE",
+        b"Activation                 Ready",  # states and errors in the catalogue's words
         b"Not forwarded                  3",
         b"Offline amount     2 / 12.50 EUR",
-        b"Sync                     waiting",
+        b"Sync               Retrying soon",
         b"LAST ERRORS",
-        b"sync: host-silent",
+        b"Sync: No answer from the host: try again later.",  # wrapped to 32 columns
     ):
         assert text in paper, text
     assert "ENTER: retry" in shown(term.draw(screen))
@@ -99,4 +99,4 @@ def test_before_activation_the_report_is_only_printed():
     assert host.sent == []
     assert screen.lines[0] == "Report printed."
     assert "not activated: the report was only printed" in " ".join(screen.lines)
-    assert b"FACTORY" in term.paper
+    assert b"Activation         Not activated" in term.paper

@@ -164,7 +164,7 @@ def test_garbled_status_byte_is_an_error():
         device.on_receive = lambda data: host.inject(b"\xff")
         return await Printer(host, VirtualClock()).status()
 
-    assert raises(PrinterError, run, scenario()).reason == "garbled status"
+    assert raises(PrinterError, run, scenario()).reason == "printer-garbled"
 
 
 def test_a_stale_reply_is_flushed_before_querying():

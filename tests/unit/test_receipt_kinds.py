@@ -29,7 +29,7 @@ def test_offline_declined_void_and_refund():
     declined = _card_sale(t="D", why="insufficient-funds")
     del declined["auth"]
     lines = _lines(receipt_chunks(declined, term, "customer"))
-    assert "bwc|DECLINED" in lines and "Reason: insufficient-funds" in lines
+    assert "bwc|DECLINED" in lines and "Reason: insufficient funds" in lines
     # no e-invoice for a sale that did not happen
     assert [ln for ln in lines if ln.startswith("qc|")] == []
     void = {"t": "V", "id": 43, "ref": 42, "k": "ab12cd34-42", "off": 1, "ts": TS + 60}

@@ -17,9 +17,9 @@ def test_idle_shows_what_matters_in_four_rows():
 
         idle = IdleScreen(term)
         rows = check(idle)[0]
-        assert rows[0].strip().startswith(t("brand"))
-        assert rows[0][-3] == ":"  # the time beside the merchant: "HH:MM"
-        assert rows[1:] == [t("st-FACTORY"), t("go-activate"), t("menu-hint")]
+        assert rows[0].strip().startswith(t("st-FACTORY"))  # before activation: the state
+        assert rows[0][-3] == ":"  # the time beside it: "HH:MM"
+        assert rows[1:] == [t("go-activate"), t("idle-f4-language"), t("menu-hint")]
         # a refused key's reason takes the two middle rows, in full
         assert key(idle, "F1") is idle
         note = wrap(t("no-sale"))
@@ -34,7 +34,15 @@ def test_idle_shows_what_matters_in_four_rows():
         assert rows[1] == t("paper-out") and rows[2].startswith(t("online") + " 2/")
         term.printer_problem = None
         rows = check(idle)[0]
-        assert rows[1].startswith(t("online")) and rows[2] == t("idle-backup-due")
+        assert rows[0].strip().startswith(t("brand"))  # the merchant, once active
+        # below the link state, what to do next in turn, a line every 2 s
+        seen = []
+        for _ in range(3):
+            rows = check(idle)[0]
+            assert rows[1].startswith(t("online"))
+            seen.append(rows[2])
+            term.clock.advance(2000)
+        assert sorted(seen) == sorted([t("idle-backup-due"), t("idle-f1-sale"), t("idle-f2-f3")])
         assert key(idle, "F4") is idle  # an active terminal's language is the technician's
     finally:
         english()

@@ -55,10 +55,10 @@ class Board:
 
 BOARD = Board()
 
-# On MicroPython every CJK char the font draws or wrap() measures becomes an interned string
-# for good. Their pool grows by doubling, and the step at ~300 strings needs one block of
-# 3.5 KB, which the heap has now and, fragmented by the tests, would not have later: take that
-# step here.
+# MicroPython's pool of interned strings grows by doubling, and the step at ~300 strings needs
+# one block of 3.5 KB, which the heap has now and, fragmented by the tests, would not have when
+# the screens' modules intern their names as they load: take that step here. (Drawing and
+# wrapping Chinese intern nothing: tests/unit/test_cjk_heap.py.)
 for _i in range(48):
     chr(0x4E00 + _i)
 

@@ -105,11 +105,13 @@ def firmware_heap():
 ROOMY_HEAP = "256k"
 
 
-def _esp32_session(sale):
+def _esp32_session(sale, lang=None):
     """One esp32_run.py session (technician, or with `sale` the cashier's) at FIRMWARE_HEAP:
     free heap at each step, and what the firmware uses there counted from its first import
     (steps "import", "board", then the session's). One that fails is run again in ROOMY_HEAP
-    for the same figures, and the peak against what FIRMWARE_HEAP leaves the firmware."""
+    for the same figures, and the peak against what FIRMWARE_HEAP leaves the firmware.
+    `lang` ("en", "zh"): the terminal set to that language, and backed up a moment ago (a
+    backup due would take the 4-row Chinese idle screen's line that says F1 sells)."""
     from tests.fakes.mp import activate, run_esp32
 
     config = {"board": "esp32", "wifi": {"ssid": "shop", "password": "secret"}}
@@ -118,6 +120,13 @@ def _esp32_session(sale):
         with tempfile.TemporaryDirectory() as flash:
             if sale:
                 activate(flash)
+            if lang:
+                import time
+
+                os.makedirs(os.path.join(flash, "store"), exist_ok=True)
+                for key, value in (("lang", lang), ("backup", {"ts": int(time.time())})):
+                    with open(os.path.join(flash, "store", key + ".json"), "w") as f:
+                        json.dump(value, f)
             try:
                 result, _, _, free = run_esp32(flash, config, heap=heap, timeout=30, sale=sale)
                 error = None
@@ -161,6 +170,32 @@ def esp32_heap():
         free = figures[session]["free"]
         if "idle" in free:
             figures[session]["free_idle_ratio"] = round(free["idle"] / size, 3)
+    return figures
+
+
+def zh_sale_heap():
+    """The Chinese terminal against the English one on the ESP32 board (esp32_heap's "sale"
+    session, the language set on flash): the flash its font and GB table take, and the most
+    live heap the firmware holds at any step of a cash sale and an offline card sale with
+    their receipts (free heap read after a collection at each step, so what a step allocates
+    and frees in between is not in it; zh_render has a screen's drawing)."""
+    from tests.fakes.mp import heap_bytes
+
+    ui = os.path.join(ROOT, "firmware", "ui")
+    figures = {
+        "heap_bytes": heap_bytes(FIRMWARE_HEAP),
+        "font_bytes": os.path.getsize(os.path.join(ui, "cjk16.bin")),
+        "gb_table_bytes": os.path.getsize(os.path.join(ui, "gb.bin")),
+    }
+    for lang in ("en", "zh"):
+        session = _esp32_session(True, lang)
+        used = session.get("used_in_roomy_heap") or (session["used"] if session["fits"] else {})
+        if used:  # none when it failed in ROOMY_HEAP too
+            session["peak_used"] = max(used.values())
+            session["peak_step"] = max(used, key=used.get)
+        figures[lang] = session
+    peaks = [figures[lang].get("peak_used") for lang in ("en", "zh")]
+    figures["zh_minus_en_peak_bytes"] = peaks[1] - peaks[0] if None not in peaks else None
     return figures
 
 
@@ -216,6 +251,7 @@ def main(argv=None):
         "firmware_heap_micropython": firmware_heap(),
         "firmware_heap_esp32_board": esp32_heap(),
         "zh_render_micropython": zh_render(),
+        "zh_sale_esp32_board": zh_sale_heap(),
         "journal": journal(),
         "sync_batched": sync_batched(),
     }

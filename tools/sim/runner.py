@@ -98,7 +98,7 @@ class Runner:
                 lambda: "state is %r" % sim.state,
             )
         elif name == "screenshot":
-            self.screenshot(args[0])
+            self.screenshot(*args)
         elif name == "type-code":
             if not sim.code:
                 raise ScriptError(step.where, "no code issued yet (host issue-code ...)")
@@ -150,14 +150,19 @@ class Runner:
         elif sub == "revoke":
             sim.host_cli("revoke", sim.terminal_id(), *(["--reason", args[0]] if args else []))
 
-    def screenshot(self, name):
+    def screenshot(self, name, which=None):
+        """NAME-screen.png (the display) and NAME-receipt.png (the paper since boot) into the
+        png dir; `which` ("screen" or "receipt"): only that one."""
         if not self.png_dir:
             return
         from tools.sim.screen import frame_to_png
 
         os.makedirs(self.png_dir, exist_ok=True)
-        frame_to_png(bytes(self.sim.frame), os.path.join(self.png_dir, name + "-screen.png"))
-        self.sim.paper.save_png(os.path.join(self.png_dir, name + "-receipt.png"))
+        if which != "receipt":
+            path = os.path.join(self.png_dir, name + "-screen.png")
+            frame_to_png(bytes(self.sim.frame), path)
+        if which != "screen":
+            self.sim.paper.save_png(os.path.join(self.png_dir, name + "-receipt.png"))
 
 
 def run_file(path, runtime="cpython", flash=None, png_dir=None):

@@ -26,7 +26,7 @@ COMMANDS = {
     "expect-receipt": (1, 1, "expect-receipt TEXT"),
     "expect-no-receipt": (1, 1, "expect-no-receipt TEXT"),
     "expect-state": (1, 1, "expect-state NAME"),
-    "screenshot": (1, 1, "screenshot NAME"),
+    "screenshot": (1, 2, "screenshot NAME [screen|receipt]"),
     "host": (
         1,
         3,
@@ -108,6 +108,8 @@ def parse_line(text, where):
             args[0] == "start" and args[1:2] not in ([], ["auto"], ["manual"])
         ):
             raise ScriptError(where, "usage: %s" % usage)
+    if name == "screenshot" and args[1:2] not in ([], ["screen"], ["receipt"]):
+        raise ScriptError(where, "usage: %s" % usage)
     if name == "boot" and args not in ([], ["fails"]):
         raise ScriptError(where, "usage: %s" % usage)
     if name == "update-package" and (
