@@ -5,20 +5,27 @@ _aes = [None, None, None]  # the key, direction and AES-ECB block function last 
 
 def aes_cbc(key, iv, data, encrypt):
     """AES-CBC without padding (len(data) % 16 == 0): cryptolib on MicroPython, the
-    `cryptography` package on CPython; the same bytes either way. CBC is chained here over
-    an ECB context kept for the key: a sync pass decrypts hundreds of card numbers under one
-    key, and a context is a 320-byte block (MicroPython) that a fragmented heap may not
-    have mid-pass, or costs more than the AES itself (CPython)."""
+    `cryptography` package on CPython; the same bytes either way."""
     n = len(data)
     if n % 16:
         raise ValueError("AES-CBC data must be whole blocks")
+    try:
+        import cryptolib
+    except ImportError:
+        cryptolib = None
+    if cryptolib is not None and n > 64:
+        # MicroPython, bulk data (archives): its own CBC, in place; a 320-byte context a call
+        c = cryptolib.aes(key, 2, iv)  # mode 2 = CBC
+        return c.encrypt(data) if encrypt else c.decrypt(data)
+    # A few blocks (card numbers, PIN blocks), and everything on CPython: CBC chained here
+    # over an ECB context kept for the key. A sync pass decrypts hundreds of card numbers
+    # under one key: a fresh context each is a 320-byte block that a fragmented MicroPython
+    # heap may not have mid-pass, and on CPython costs more than the AES itself.
     if _aes[0] != key or _aes[1] != encrypt:
-        try:
-            import cryptolib
-
+        if cryptolib is not None:
             c = cryptolib.aes(key, 1)  # mode 1 = ECB; one direction per object
             f = c.encrypt if encrypt else c.decrypt
-        except ImportError:
+        else:
             from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
             c = Cipher(algorithms.AES(key), modes.ECB())

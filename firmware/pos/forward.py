@@ -116,6 +116,10 @@ def make_batch(self, j, history):
     nocard = []
     known = bytearray()
     cc = None
+    if j.key is not None and j._count:  # offline card sales wait: decryption ready first
+        from firmware.journal import cardcrypt as cc
+
+        cc.ready(j.key)
     g = history.unsynced(j)
     try:
         for rec in g:
