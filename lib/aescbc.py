@@ -1,19 +1,24 @@
 # AES-CBC for the card numbers at rest, PIN blocks and backup archives: its own module, not
 # compat's, loaded by what encrypts (a resident compat costs every screen its heap).
 _aes = [None, None, None]  # the key, direction and AES-ECB block function last used
+_cryptolib = None  # MicroPython's cryptolib, False on CPython: looked up once (a failed
+# import searches every path entry again, each time)
 
 
 def aes_cbc(key, iv, data, encrypt):
     """AES-CBC without padding (len(data) % 16 == 0): cryptolib on MicroPython, the
     `cryptography` package on CPython; the same bytes either way."""
+    global _cryptolib
     n = len(data)
     if n % 16:
         raise ValueError("AES-CBC data must be whole blocks")
-    try:
-        import cryptolib
-    except ImportError:
-        cryptolib = None
-    if cryptolib is not None and n > 64:
+    if _cryptolib is None:
+        try:
+            import cryptolib as _cryptolib
+        except ImportError:
+            _cryptolib = False
+    cryptolib = _cryptolib
+    if cryptolib and n > 64:
         # MicroPython, bulk data (archives): its own CBC, in place; a 320-byte context a call
         c = cryptolib.aes(key, 2, iv)  # mode 2 = CBC
         return c.encrypt(data) if encrypt else c.decrypt(data)
@@ -22,7 +27,7 @@ def aes_cbc(key, iv, data, encrypt):
     # under one key: a fresh context each is a 320-byte block that a fragmented MicroPython
     # heap may not have mid-pass, and on CPython costs more than the AES itself.
     if _aes[0] != key or _aes[1] != encrypt:
-        if cryptolib is not None:
+        if cryptolib:
             c = cryptolib.aes(key, 1)  # mode 1 = ECB; one direction per object
             f = c.encrypt if encrypt else c.decrypt
         else:
