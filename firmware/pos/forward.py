@@ -100,6 +100,11 @@ def make_batch(self, j, history):
     cfg = self.term.config
     cur = cfg.get("currency", "EUR")
     size = min(200, cfg.get("sync_batch", 50))
+    cc = None
+    if j.key is not None and j._count:  # offline card sales wait: decryption ready first,
+        from firmware.journal import cardcrypt as cc  # before the heap is measured and filled
+
+        cc.ready(j.key)
     # Room, in JSON characters of records: config sync_bytes, as the host takes a body of
     # up to 64 KiB (escaped inside the envelope). On MicroPython also what the heap has
     # room for: while a batch is sent it holds the records' text, escaped and as bytes (~3
@@ -115,11 +120,6 @@ def make_batch(self, j, history):
     ids = []
     nocard = []
     known = bytearray()
-    cc = None
-    if j.key is not None and j._count:  # offline card sales wait: decryption ready first
-        from firmware.journal import cardcrypt as cc
-
-        cc.ready(j.key)
     g = history.unsynced(j)
     try:
         for rec in g:

@@ -13,7 +13,8 @@ _OPEN = []  # journals of the running test; closed by the next _flash() (files s
 def _flash(name):
     while _OPEN:
         _OPEN.pop().close()
-    root = "/tmp/pos-unit-jr-%s-%s" % (os.getpid() if hasattr(os, "getpid") else 0, name)
+    # the pid fixed-width: a path's length moves what the 64 KiB heap holds where
+    root = "/tmp/pos-unit-jr-%07d-%s" % (os.getpid() if hasattr(os, "getpid") else 0, name)
     try:
         for n in os.listdir(root + "/journal"):
             os.remove(root + "/journal/" + n)

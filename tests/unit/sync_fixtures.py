@@ -37,7 +37,8 @@ class _Term:
 
     def __init__(self, name, clock=None, **config):
         self.clock = clock or VirtualClock()
-        root = "/tmp/pos-unit-sync-%s-%s" % (os.getpid() if hasattr(os, "getpid") else 0, name)
+        # the pid fixed-width: a path's length moves what the 64 KiB heap holds where
+        root = "/tmp/pos-unit-sync-%07d-%s" % (os.getpid() if hasattr(os, "getpid") else 0, name)
         try:
             for n in os.listdir(root + "/journal"):
                 os.remove(root + "/journal/" + n)
