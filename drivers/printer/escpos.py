@@ -9,7 +9,6 @@ from compat import const
 _ESC = const(0x1B)
 _FS = const(0x1C)
 _GS = const(0x1D)
-_LF = const(0x0A)
 
 LEFT = const(0)
 CENTER = const(1)
@@ -17,6 +16,7 @@ RIGHT = const(2)
 
 INIT = b"\x1b@"  # clears the print buffer and every mode a previous (maybe aborted) job left
 
+_PART = const(256)  # bytes in each part of a Receipt: a few lines
 _QR_MAX = const(7089)  # the most GS ( k fn 180 stores (QR version 40, numeric)
 
 
@@ -189,27 +189,42 @@ def status_query(n):
 
 
 class Receipt:
-    # A job built in one bytearray. Every helper leaves the printer in its default mode (left,
-    # normal size, not bold), so helpers can be called in any order.
+    # A job built in fixed parts of _PART bytes, never one growing block: MicroPython's
+    # extend() reallocates to the exact new size on every call, and a fragmented heap may hold
+    # 20 KB free in no piece as large as a whole slip (a 611 B report failed that way on the
+    # 64 KiB test heap). Printer.print() sends the parts in turn. Every helper leaves the
+    # printer in its default mode (left, normal size, not bold), so helpers can be called in
+    # any order.
 
     def __init__(self, width=32, gb=None):
         self.width = width
         self.gb = gb  # the GB18030 table (text()): Chinese text prints, two columns a char
-        self._buf = bytearray(INIT)
+        self._parts = []
+        self._n = _PART  # the last part is full: the first write starts one
+        self.raw(INIT)
 
     def raw(self, data):
-        self._buf.extend(data)
+        left = len(data)
+        at = 0
+        while left:
+            n = self._n
+            if n == _PART:
+                self._parts.append(bytearray(_PART))
+                n = 0
+            k = min(left, _PART - n)
+            self._parts[-1][n : n + k] = data[at : at + k] if k < len(data) else data
+            self._n = n + k
+            at += k
+            left -= k
         return self
 
     def line(self, s="", bold=False):
         # ESC E n spelled out here: the argument hides the module's bold().
-        buf = self._buf
         if bold:
-            buf.extend(bytes([_ESC, 0x45, 1]))
-        buf.extend(text(s, self.gb))
-        buf.append(_LF)
+            self.raw(b"\x1bE\x01")
+        self.raw(text(s, self.gb)).raw(b"\n")
         if bold:
-            buf.extend(bytes([_ESC, 0x45, 0]))
+            self.raw(b"\x1bE\x00")
         return self
 
     def bold(self, s):
@@ -246,8 +261,14 @@ class Receipt:
     def cut(self, partial=False):
         return self.raw(cut(partial))
 
+    def parts(self):
+        # The job as Printer.print() sends it; the last part cut to what was written.
+        parts = self._parts
+        return parts[:-1] + [bytes(memoryview(parts[-1])[: self._n])]
+
     def __len__(self):
-        return len(self._buf)
+        return (len(self._parts) - 1) * _PART + self._n
 
     def bytes(self):
-        return bytes(self._buf)
+        # The job in one block (tests, the simulator): on a device, print the Receipt itself.
+        return b"".join([bytes(p) for p in self.parts()])

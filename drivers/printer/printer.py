@@ -67,6 +67,14 @@ def decode_status(printer, offline, paper, error=_FIXED_BITS):
     return Status(not printer & 0x08, state, bool(offline & 0x04), bool(error & _ERROR))
 
 
+def parts(job):
+    # A job as print() sends it, part by part: an escpos.Receipt's parts, a list of byte
+    # parts (a receipt's chunks), or one bytes object.
+    if hasattr(job, "parts"):
+        return job.parts()
+    return (job,) if isinstance(job, (bytes, bytearray)) else job
+
+
 class Printer:
     line_ms = _LINE_MS  # per line fed; a board or test may set its own on the instance
 
@@ -77,13 +85,14 @@ class Printer:
         self._lock = asyncio.Lock()  # a status poll must not interleave with a job's queries
 
     async def print(self, job=None):
-        # Send a job (bytes or an escpos.Receipt); returns the Status after printing, whose
+        # Send a job (bytes, a list of byte parts, or an escpos.Receipt, sent in its parts so
+        # it never needs one block of heap); returns the Status after printing, whose
         # warning() may say 'near-end'. Raises PrinterError instead of reporting success without
         # paper: partial=False means nothing was sent, partial=True that the receipt is
         # incomplete and must be printed again. Without a job it only asks the status (that is
         # status()): one method holding both keeps the query code once in the resident heap.
-        if hasattr(job, "bytes"):
-            job = job.bytes()
+        if job is not None:
+            job = parts(job)
         transport = self.transport
         clock = self.clock
         sent = False
@@ -115,11 +124,13 @@ class Printer:
                 if sent:
                     return status
                 start = clock.ticks_ms()
-                await transport.write(job)
+                lines = 0
                 # "\n" is an interned string; a b"\n" literal would be a heap object of its own.
-                left = job.count("\n".encode()) * self.line_ms - clock.ticks_diff(
-                    clock.ticks_ms(), start
-                )
+                lf = "\n".encode()
+                for part in job:
+                    await transport.write(part)
+                    lines += part.count(lf)
+                left = lines * self.line_ms - clock.ticks_diff(clock.ticks_ms(), start)
                 if left > 0:
                     await clock.sleep_ms(left)
                 sent = True

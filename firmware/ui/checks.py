@@ -53,7 +53,7 @@ def test_slip():
     r.barcode("0123456789")
     r.qr("POS TEST")
     r.cut()
-    return r.bytes()
+    return r
 
 
 class PrintTestScreen(Screen):

@@ -96,7 +96,7 @@ def slip(term, rep):
         r.line(t("diag-r-none"))
     r.feed(3)
     r.cut()
-    return r.bytes()
+    return r
 
 
 class DiagReport(Screen):

@@ -226,7 +226,7 @@ class SelfCheck(Screen):
                         r.line(line)
         r.feed(3)
         r.cut()
-        return r.bytes()
+        return r
 
     async def handle(self, event):
         kind = event.kind

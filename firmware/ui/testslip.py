@@ -40,7 +40,6 @@ class TestSlip(Screen):
         r.center(t("slip-activated"))
         r.feed(2)
         r.cut()
-        r = r.bytes()  # the job alone, not also the buffer it was built in, while it prints
         self.problem = await term.use_printer(r)
         if self.problem:
             return self

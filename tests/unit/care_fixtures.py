@@ -54,7 +54,11 @@ class Term:
     async def use_printer(self, data=None):
         problem = self.printer_problem = self.problem
         if data and problem in (None, "paper-low"):
-            self.paper.extend(data)
+            # what Printer.print() takes: a Receipt, a list of parts (chunks), or bytes
+            for part in (
+                data.parts() if hasattr(data, "parts") else data if type(data) is list else [data]
+            ):
+                self.paper.extend(part)
             return None
         return problem
 

@@ -31,7 +31,11 @@ class Term:
 
     async def use_printer(self, data=None):
         if data:
-            self.paper.extend(data)
+            # what Printer.print() takes: a Receipt, a list of parts (chunks), or bytes
+            for part in (
+                data.parts() if hasattr(data, "parts") else data if type(data) is list else [data]
+            ):
+                self.paper.extend(part)
 
     def get(self, key, default=None):
         return self.data.get(key, default)
@@ -55,6 +59,7 @@ def printed(module, build, words):
     text.use("zh")
     try:
         data = build()
+        data = data.bytes() if hasattr(data, "bytes") else data
         words = [t(*w) if type(w) is tuple else t(w) for w in words]
     finally:
         text.use("en")
