@@ -40,11 +40,10 @@
 # The checkpoint's payload is the JSON list [next seq, pending sales as [id, [seq, P record]],
 # offline count, offline total, oldest, the last segment, offset covered in it], a NUL, then
 # the unsynced index as raw bytes (history.hits).
-import json
 import struct
 from binascii import crc32
 
-from compat import const, fsync
+from compat import compact_json, const, fsync
 
 _CKPT_MAX = const(65535)  # what LEN holds: the bound of a checkpoint
 
@@ -66,7 +65,7 @@ class OfflineRefused(JournalError):
 def encode(seq, rec, limit=1024, raw=b""):
     # the frame of record `rec` (JSON), `raw` bytes after it (a checkpoint's index), as its
     # head, payload and CRC: written one after the other, never copied into one buffer
-    payload = json.dumps(rec, separators=(",", ":")).encode()
+    payload = compact_json(rec).encode()
     if raw:
         payload += raw
     n = len(payload)
@@ -95,8 +94,8 @@ class Journal:
     a record's PAN for the host: cardcrypt.decrypt_pan(j.key, unhexlify(rec["pe"])).
 
     capacity: bytes the journal may use (the simulator's budget), else flash.statvfs() says.
-    reserve_bytes (default two segments) stays for sales under way and sync markers: new
-    sales are refused below it. preallocate zero-fills new segments so appends do not grow
+    reserve_bytes (default two segments) stays for sales under way and sync markers: a new
+    sale (or refund) whose record would leave less is refused. preallocate zero-fills new segments so appends do not grow
     the file (fast on Linux filesystems; leave it off on littlefs, where a rewrite copies)."""
 
     def __init__(self, flash, clock=None, segment_bytes=16384, keep_days=30, key=None,
@@ -149,8 +148,8 @@ class Journal:
         one lost to a power cut only means its records are sent again)."""
         t = rec.get("t")
         rid = rec.get("id")
-        for k in rec:
-            if k[:3] in ("pan", "tra", "cvv", "cvc", "pin"):  # pan, track2, cvv2, pinblock
+        for k in rec:  # (len first: a short key costs no slice, and a sale waits for this)
+            if len(k) > 2 and k[:3] in ("pan", "tra", "cvv", "cvc", "pin"):  # track2, pinblock
                 raise ValueError("never journaled: %r" % k)
         if t == "S":
             ok = isinstance(rec.get("ids"), list)
@@ -175,18 +174,14 @@ class Journal:
                 taken = [rid] in dict(h.records(self, h.hits(self, rid), ("id",))).values()
             if taken:
                 raise JournalError("id %r taken" % (rid,))
-        if t in "PR":
-            self.free_bytes(self.reserve_bytes, True)
-        elif t in "ADX":
+        if t in "ADX":
             p = self._pending.get(rid)
             if p is None:
                 raise JournalError("no pending sale %r" % (rid,))
             # the outcome carries the sale's fields; only an approval keeps the card (pe, tok)
             p = p[1]
-            for k in ("amt", "m", "k", "cur", "l4", "em", "it", "mb", "tnd", "pe", "tok")[
-                : 11 if t == "A" else 9
-            ]:
-                if k in p and k not in rec:
+            for k in p:  # all but t, id and ts: those the outcome has
+                if k not in rec and (t == "A" or k not in ("pe", "tok")):
                     rec[k] = p[k]
             if t == "A" and rec.get("off") and self.limits is not None:
                 why = self.limits.check(self.summary(), rec.get("amt", 0), ts)
@@ -203,7 +198,12 @@ class Journal:
         n = len(payload) + 11
         pre = self.preallocate
         roll = not self._firsts or (self._off and self._off + n > self.segment_bytes)
-        self.free_bytes(n + (self.segment_bytes if roll and pre else 0))
+        # a new sale or refund also leaves the reserve, for the outcomes of those under way
+        sale = t in "PR"
+        self.free_bytes(
+            n + (self.segment_bytes if roll and pre else 0) + (self.reserve_bytes if sale else 0),
+            sale,
+        )
         flash = self.flash
         if roll:
             self.close()
@@ -218,24 +218,31 @@ class Journal:
         f = self._f
         if f is None:
             name = flash.path("journal/%010d.seg" % self._firsts[-1])
-            f = self._f = open(name, "r+b" if pre else "ab")
+            # unbuffered: CPython's buffer would only add a copy and a flush() before each sync
+            f = self._f = open(name, "r+b" if pre else "ab", buffering=0)
             if pre:
                 f.seek(self._off)
-        flash.point("journal.append:start")
+        cut = flash.cut
+        if cut is not None:
+            cut("journal.append:start")
         self._broken = True  # until the frame is whole and synced
-        f.write(head)
-        if flash.cut is None:
-            f.write(payload)
-        else:  # a cut hook may stop the power here: half the frame reaches the file
+        if cut is None:
+            # one call, one system call on an unbuffered file, which may write only part: that
+            # is a failed write (the journal stays broken until open() recovers)
+            if f.write(head + payload + crc) != n:
+                raise OSError(28, "short write")  # ENOSPC, the usual reason
+        else:
+            f.write(head)  # a cut hook may stop the power here: half the frame reaches the file
             f.write(payload[: n // 2 - 7])
             f.flush()
             flash.point("journal.append:torn")
             f.write(payload[n // 2 - 7 :])
-        f.write(crc)
+            f.write(crc)
         if durable or self._since + 1 >= self.checkpoint_every:  # no checkpoint past it
             fsync(f)
         self._broken = False
-        flash.point("journal.append:synced")
+        if cut is not None:
+            cut("journal.append:synced")
         self._off += n
         if not pre:
             self._spent += n

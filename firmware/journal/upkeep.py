@@ -15,6 +15,10 @@ from compat import const, fsync
 from firmware.overlay import unload
 
 _CHUNK = const(256)
+# Zeros go out a page at a time into big segments: the Pi's 256 KiB written 256 B a call took
+# a thousand system calls while a sale waited. A board with small segments (or a small heap)
+# pads them 256 B at a time.
+_ZEROS = const(4096)
 
 
 def run(j, replay):
@@ -200,11 +204,12 @@ def copy(flash, first, end, pad_to, label):
                     chunk = f.read(min(_CHUNK, left))
                     out.write(chunk)
                     left -= len(chunk) or left
-        zero = bytes(_CHUNK)
         left = pad_to - end
+        step = _ZEROS if pad_to >= 16 * _ZEROS else _CHUNK
+        zero = bytes(step)
         while left > 0:
-            out.write(zero if left >= _CHUNK else zero[:left])
-            left -= _CHUNK
+            out.write(zero if left >= step else zero[:left])
+            left -= step
         fsync(out)
     flash.point(label + ":synced")
     os.rename(name + ".tmp", name)

@@ -30,6 +30,13 @@ def test_frame_layout_is_exact():
     big = head + b"x" * 1025 + struct.pack(">I", crc32(b"x" * 1025, crc32(head)))
     assert _frame_in(big) is None and _frame_in(big, -1, 1025) == (1, b"x" * 1025)
     raises(ValueError, journal.encode, 1, {"t": "S", "x": "yy"}, 17)  # over a 17-byte limit
+    # compact JSON, whichever encoder the runtime has (compat.compact_json)
+    rec = {"t": "P", "id": "a", "amt": 5, "it": [[1, "x y"]], "n": None, "b": True}
+    assert (
+        journal.encode(1, rec)[1]
+        == b'{"t":"P","id":"a","amt":5,"it":[[1,"x y"]],"n":null,"b":true}'
+    )
+
     # a checkpoint's frame: JSON, then raw bytes
     assert b"".join(journal.encode(2, [1], 64, b"\0\xff")) == (
         b"\xd5\x00\x05\x00\x00\x00\x02[1]\x00\xff"

@@ -40,7 +40,7 @@ def test_flash_full_refuses_new_sales_and_overwrites_nothing():
         sold.append(sid)
     assert err is not None and len(sold) > 5
     assert "flash nearly full" in str(err) and "no new sales" in str(err)
-    assert j.free_bytes() < 1024
+    assert j.free_bytes() < 1024 + 200  # a new sale's record would eat into the reserve
     before = _digest(flash)
     raises(JournalFull, j.begin, "X1", 100, "tap", "K")
     assert _digest(flash) == before
