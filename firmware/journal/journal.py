@@ -95,8 +95,9 @@ class Journal:
 
     capacity: bytes the journal may use (the simulator's budget), else flash.statvfs() says.
     reserve_bytes (default two segments) stays for sales under way and sync markers: a new
-    sale (or refund) whose record would leave less is refused. preallocate zero-fills new segments so appends do not grow
-    the file (fast on Linux filesystems; leave it off on littlefs, where a rewrite copies)."""
+    sale (or refund) whose record would leave less is refused. preallocate zero-fills new
+    segments so appends do not grow the file (fast on Linux filesystems; leave it off on
+    littlefs, where a rewrite copies)."""
 
     def __init__(self, flash, clock=None, segment_bytes=16384, keep_days=30, key=None,
                  limits=None, reserve_bytes=None, capacity=None, checkpoint_every=64,
