@@ -67,14 +67,6 @@ def decode_status(printer, offline, paper, error=_FIXED_BITS):
     return Status(not printer & 0x08, state, bool(offline & 0x04), bool(error & _ERROR))
 
 
-def parts(job):
-    # A job as print() sends it, part by part: an escpos.Receipt's parts, a list of byte
-    # parts (a receipt's chunks), or one bytes object.
-    if hasattr(job, "parts"):
-        return job.parts()
-    return (job,) if isinstance(job, (bytes, bytearray)) else job
-
-
 class Printer:
     line_ms = _LINE_MS  # per line fed; a board or test may set its own on the instance
 
@@ -91,8 +83,10 @@ class Printer:
         # paper: partial=False means nothing was sent, partial=True that the receipt is
         # incomplete and must be printed again. Without a job it only asks the status (that is
         # status()): one method holding both keeps the query code once in the resident heap.
-        if job is not None:
-            job = parts(job)
+        if hasattr(job, "parts"):
+            job = job.parts()
+        elif type(job) is not list and job is not None:
+            job = (job,)
         transport = self.transport
         clock = self.clock
         sent = False

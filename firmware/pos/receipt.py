@@ -4,9 +4,7 @@
 # loaded only for a receipt with items.
 # Every line leaves the printer in its default mode (left, normal size, not bold), so chunks
 # stand alone. Labels come from the catalogue ("r-" keys, _KEYS below).
-import time
-
-from compat import const, hexlify, hmac_sha256, unhexlify
+from compat import const
 from drivers.printer.escpos import (
     CENTER,
     INIT,
@@ -145,6 +143,8 @@ def _start(term, title, how):
 
 def _when(ts):
     # ("2025-11-25", "19:46", "202511251946") in local time
+    import time
+
     s = "%04d%02d%02d%02d%02d" % tuple(time.localtime(ts)[:5])
     return s[:4] + "-" + s[4:6] + "-" + s[6:8], s[8:10] + ":" + s[10:], s
 
@@ -152,6 +152,8 @@ def _when(ts):
 def receipt_chunks(rec, term, copy):
     """ESC/POS chunks of one copy ("customer", "merchant", "reprint") of the journal record
     `rec` of a sale (A approved, D declined), void (V) or refund (R)."""
+    # Three functions, not one: this module is loaded for each receipt into a heap the sale
+    # has fragmented, where one 908 B block of bytecode was once not to be had (ESP32 board).
     reprint = copy == "reprint"
     b, cols, places, cur, act = _start(
         term, _REPRINT_BANNER if reprint else None, _BIG | _BOLD | _CENTER
@@ -160,8 +162,6 @@ def receipt_chunks(rec, term, copy):
     no = rec["id"]
     amt = rec.get("amt")
     cur = rec.get("cur") or cur
-    m = rec.get("m")
-    card = m and m != "cash"
     day, hm, stamp = _when(rec["ts"])
     _put(b, cols, _t(_RECEIPT_NO), str(no))
     _put(b, cols, day, hm)
@@ -187,10 +187,23 @@ def receipt_chunks(rec, term, copy):
                 _put(b, cols, "  " + _t(_ITEM_TIMES, qty, _money(unit, places)),
                      _money(qty * unit, places))  # fmt: skip
             yield bytes(b)
-        b = bytearray()
+    yield _body(rec, cols, places, cur, copy, sold)
+    secret = act.get("secret")
+    # a sale restored from another terminal's backup ("oq") has no check value we could sign
+    if typ == "A" and amt is not None and secret and "oq" not in rec:
+        yield _check(secret, act.get("tid"), no, stamp, amt, cur)
+    yield feed(3) + cut()
+
+
+def _body(rec, cols, places, cur, copy, sold):
+    # the total, how it was paid, the copy's name (and the merchant's signature line)
+    b = bytearray()
+    if sold:
         _put(b, cols, "-" * cols)
-    else:
-        b = bytearray()
+    typ = rec["t"]
+    amt = rec.get("amt")
+    m = rec.get("m")
+    card = m and m != "cash"
     if amt is not None:
         _put(b, cols, _t(_TOTAL_LABEL), cur + " " + _money(amt, places), _BOLD)
     if m:
@@ -215,26 +228,25 @@ def receipt_chunks(rec, term, copy):
     if rec.get("mb"):
         _put(b, cols, _t(_MEMBER_NO), str(rec["mb"]))
     b.extend(feed(1))
-    _put(b, cols, _t(_COPY, copy), None, _BOLD | _CENTER | (_BIG if reprint else 0))
+    _put(b, cols, _t(_COPY, copy), None, _BOLD | _CENTER | (_BIG if copy == "reprint" else 0))
     if copy == "merchant" and typ == "A" and card:
         b.extend(feed(2))
         _put(b, cols, "x" + "_" * (cols - 1))
         _put(b, cols, _t(_SIGNATURE), None, _CENTER)
-    yield bytes(b)
-    secret = act.get("secret")
-    # a sale restored from another terminal's backup ("oq") has no check value we could sign
-    if typ == "A" and amt is not None and secret and "oq" not in rec:
-        # e-invoice: the check value proves the receipt came from this terminal (docs/selling.md)
-        tid = act.get("tid")
-        check = hmac_sha256(
-            unhexlify(secret),
-            ("pos1 receipt\n%s\n%s\n%s\n%s\n%s" % (tid, no, stamp, amt, cur)).encode(),
-        )
-        b = bytearray(align(CENTER))
-        b.extend(qr("EINV1|%s|%s|%s|%s|%s|%s" % (tid, no, stamp, amt, cur, hexlify(check)[:16])))
-        b.extend(align(LEFT))
-        yield bytes(b)
-    yield feed(3) + cut()
+    return bytes(b)
+
+
+def _check(secret, tid, no, stamp, amt, cur):
+    # e-invoice: the check value proves the receipt came from this terminal (docs/selling.md).
+    # Imported here, not at the top: every global name grows the module's dict, one block.
+    from compat import hexlify, hmac_sha256, unhexlify
+
+    msg = "pos1 receipt\n%s\n%s\n%s\n%s\n%s" % (tid, no, stamp, amt, cur)
+    check = hmac_sha256(unhexlify(secret), msg.encode())
+    b = bytearray(align(CENTER))
+    b.extend(qr("EINV1|%s|%s|%s|%s|%s|%s" % (tid, no, stamp, amt, cur, hexlify(check)[:16])))
+    b.extend(align(LEFT))
+    return bytes(b)
 
 
 def report_chunks(totals, term, kind):

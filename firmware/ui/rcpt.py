@@ -73,8 +73,8 @@ class Print(Screen):
         from firmware.pos.receipt import receipt_chunks
 
         copy = {"c": "customer", "m": "merchant", "r": "reprint"}[self.copies[0]]
-        # In its chunks: a long receipt never needs one block of the heap.
-        self.problem = await term.use_printer(list(receipt_chunks(self.rec, term, copy)))
+        data = b"".join(receipt_chunks(self.rec, term, copy))
+        self.problem = await term.use_printer(data)
         self.printing = False
         return self
 

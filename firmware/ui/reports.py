@@ -61,7 +61,7 @@ class Report(Screen):
         sums["batch"] = batch["no"]
         from firmware.pos.receipt import report_chunks
 
-        self.problem = await term.use_printer(list(report_chunks(sums, term, self.kind)))
+        self.problem = await term.use_printer(b"".join(report_chunks(sums, term, self.kind)))
         report_chunks = None
         # printed: the encoder and the journal readers make room for the host's client
         for m in USES.split()[:5]:

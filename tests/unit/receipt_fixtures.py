@@ -24,7 +24,7 @@ class _Term:
     # What the builders read of the Terminal: config, store, clock, and flash, where only
     # path() is needed (the item file); the real Flash would take 4 KB of a 64 KiB heap.
     def __init__(self, name="rcpt", **config):
-        self.root = "/tmp/pos-unit-rcpt-%s-%s" % (
+        self.root = "/tmp/pos-unit-rcpt-%07d-%s" % (
             os.getpid() if hasattr(os, "getpid") else 0,
             name,
         )

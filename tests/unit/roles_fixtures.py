@@ -6,7 +6,7 @@ from firmware.flash import Flash
 from firmware.store import Store
 from tests.unit.helpers import VirtualClock
 
-_TMP = "/tmp/pos-unit-roles-%d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-ur"
+_TMP = "/tmp/pos-unit-roles-%07d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-ur"
 
 
 def _wipe(flash):

@@ -10,7 +10,7 @@ from firmware.store import Store
 from pbkdf2 import pbkdf2_sha256
 from tests.unit.helpers import raises
 
-_TMP = "/tmp/pos-unit-activation-%d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-ua"
+_TMP = "/tmp/pos-unit-activation-%07d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-ua"
 
 
 class _Board:

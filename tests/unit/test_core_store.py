@@ -6,7 +6,7 @@ from firmware.flash import Flash
 from firmware.store import Store, StoreError
 from tests.unit.helpers import raises, run
 
-_TMP = "/tmp/pos-unit-store-%d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-unit-store"
+_TMP = "/tmp/pos-unit-store-%07d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-unit-store"
 
 
 def _fresh(name, cut=None):

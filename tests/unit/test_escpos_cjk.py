@@ -8,7 +8,7 @@ from drivers.printer.escpos import Receipt, text, width
 from drivers.printer.parser import TEXT, EscPosParser, Line
 from firmware.ui import text as catalogue
 
-_DIR = "/tmp/pos-unit-gb-%d" % (os.getpid() if hasattr(os, "getpid") else 0)
+_DIR = "/tmp/pos-unit-gb-%07d" % (os.getpid() if hasattr(os, "getpid") else 0)
 # code point (big-endian), GBK code: 元 合 计, ascending
 _RECORDS = b"\x51\x43\xd4\xaa" + b"\x54\x08\xba\xcf" + b"\x8b\xa1\xbc\xc6"
 HE, JI, YUAN = "\u5408", "\u8ba1", "\u5143"  # 合 计 元

@@ -6,7 +6,7 @@ from firmware.pos.items import lookup
 
 
 def _flash(name, lines, end=b"\n"):
-    root = "/tmp/pos-unit-items-%s-%s" % (os.getpid() if hasattr(os, "getpid") else 0, name)
+    root = "/tmp/pos-unit-items-%07d-%s" % (os.getpid() if hasattr(os, "getpid") else 0, name)
     flash = Flash(root)
     if lines is None:
         flash.remove("items.csv")

@@ -5,7 +5,7 @@ import os
 from firmware.journal import history
 from tests.unit.journal_cut_fixtures import _base, _Cut, _new, _open, _Points
 
-_ROOT = "/tmp/pos-unit-jrboot-%s" % (os.getpid() if hasattr(os, "getpid") else 0)
+_ROOT = "/tmp/pos-unit-jrboot-%07d" % (os.getpid() if hasattr(os, "getpid") else 0)
 
 
 def _torn_boot_base():

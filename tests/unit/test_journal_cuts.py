@@ -6,7 +6,7 @@ import os
 from firmware.journal import history, lookup
 from tests.unit.journal_cut_fixtures import _base, _Cut, _new, _open, _Points
 
-_ROOT = "/tmp/pos-unit-jrcut-%s" % (os.getpid() if hasattr(os, "getpid") else 0)
+_ROOT = "/tmp/pos-unit-jrcut-%07d" % (os.getpid() if hasattr(os, "getpid") else 0)
 # what the terminal does after S1, S2 (offline) and S3 (online) are on flash
 _OPS = (
     ("sell", "S4", 400),

@@ -21,7 +21,7 @@ def _journal(flash, clock, **kw):
 
 def test_ids_with_the_same_hash_are_kept_apart():
     assert crc32(A.encode()) == crc32(B.encode()) == 2895821471
-    root = "/tmp/pos-unit-jrhash-%s" % (os.getpid() if hasattr(os, "getpid") else 0)
+    root = "/tmp/pos-unit-jrhash-%07d" % (os.getpid() if hasattr(os, "getpid") else 0)
     try:
         for n in os.listdir(root + "/journal"):
             os.remove(root + "/journal/" + n)

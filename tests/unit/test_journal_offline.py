@@ -10,7 +10,7 @@ from tests.unit.helpers import VirtualClock, raises
 
 
 def _journal(name, clock):
-    root = "/tmp/pos-unit-jroff-%s-%s" % (os.getpid() if hasattr(os, "getpid") else 0, name)
+    root = "/tmp/pos-unit-jroff-%07d-%s" % (os.getpid() if hasattr(os, "getpid") else 0, name)
     try:
         for n in os.listdir(root + "/journal"):
             os.remove(root + "/journal/" + n)

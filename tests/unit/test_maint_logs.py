@@ -8,7 +8,7 @@ from firmware.maint.install import rmtree
 from firmware.maint.wear import WearFlash
 from tests.unit.helpers import VirtualClock
 
-_TMP = "/tmp/pos-unit-maint-%d" % (os.getpid() if hasattr(os, "getpid") else 0)
+_TMP = "/tmp/pos-unit-maint-%07d" % (os.getpid() if hasattr(os, "getpid") else 0)
 
 
 class _Term:

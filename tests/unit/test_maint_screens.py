@@ -22,7 +22,7 @@ def rmtree(path):
         pass
 
 
-_TMP = "/tmp/pos-unit-mscr-%d" % (os.getpid() if hasattr(os, "getpid") else 0)
+_TMP = "/tmp/pos-unit-mscr-%07d" % (os.getpid() if hasattr(os, "getpid") else 0)
 
 
 class _Canvas:

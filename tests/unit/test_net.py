@@ -11,7 +11,7 @@ from firmware.flash import Flash
 from firmware.store import Store
 from tests.unit.helpers import run
 
-_TMP = "/tmp/pos-unit-net-%d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-unit-net"
+_TMP = "/tmp/pos-unit-net-%07d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-unit-net"
 SECRET = "86dd782b1069584f4c2c4ab23f8387cfb0fcd22d28f388a5096ab3e0f1dbba66"
 
 

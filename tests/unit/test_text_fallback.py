@@ -6,7 +6,7 @@ import os
 from compat import mkdir_p
 from firmware.ui import text
 
-_DIR = "/tmp/pos-unit-text-%d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-ut"
+_DIR = "/tmp/pos-unit-text-%07d" % os.getpid() if hasattr(os, "getpid") else "/tmp/pos-ut"
 
 
 def _write(name, lines):

@@ -10,7 +10,7 @@ from firmware.store import Store
 from tests.unit import update_fixtures as fx
 from tests.unit.helpers import VirtualClock, run
 
-_TMP = "/tmp/pos-unit-upd-%d" % (os.getpid() if hasattr(os, "getpid") else 0)
+_TMP = "/tmp/pos-unit-upd-%07d" % (os.getpid() if hasattr(os, "getpid") else 0)
 
 
 class _Term:

@@ -57,7 +57,7 @@ def test_language_is_in_the_technician_menu_stored_and_switches_4_and_8_rows():
     from firmware.ui.menu import TECH, MenuScreen
 
     term = terminal("en")
-    root = "/tmp/pos-unit-zhl-%d" % (os.getpid() if hasattr(os, "getpid") else 0)
+    root = "/tmp/pos-unit-zhl-%07d" % (os.getpid() if hasattr(os, "getpid") else 0)
     term.flash = Flash(root)
     if term.flash.exists("store/lang.json"):
         term.flash.remove("store/lang.json")
