@@ -52,6 +52,10 @@ def fsync(f):
         _datasync(f.fileno())
 
 
+def _unencodable(o):
+    raise TypeError("not JSON: %r" % (o,))
+
+
 # Compact JSON text (no spaces), as the journal frames a record. CPython's json.dumps() builds
 # a new encoder on every call once separators are given: half of the ~5 us it takes per
 # record, and each us of CPU between two fdatasyncs costs the journal 2-5 us of wall time.
@@ -59,24 +63,21 @@ def fsync(f):
 try:
     from json.encoder import c_make_encoder, encode_basestring_ascii
 
-    def _unencodable(o):
-        raise TypeError("not JSON: %r" % (o,))
-
     # markers (no cycle check), default, encoder, indent, ":", ",", sort_keys, skipkeys,
     # allow_nan: what json.dumps(o, separators=(",", ":")) passes
     _compact = c_make_encoder(
         None, _unencodable, encode_basestring_ascii, None, ":", ",", False, False, True
     )
-
-    def compact_json(o):
-        return "".join(_compact(o, 0))
-
 except (ImportError, TypeError):  # no C encoder here (or a signature this code predates)
+    _compact = None
 
-    def compact_json(o):
+
+def compact_json(o):
+    if _compact is None:
         import json
 
         return json.dumps(o, separators=(",", ":"))
+    return "".join(_compact(o, 0))
 
 
 def exists(path):

@@ -1,25 +1,7 @@
-# Receipts of every kind of record, each copy, reprints, and amounts as configured, read back
-# through the printer's parser (lines as receipt_fixtures._lines spells them).
+# Receipts of every kind of record (copies and reprints: test_receipt_copies.py) and amounts
+# as configured, read back through the printer's parser (lines as receipt_fixtures._lines spells).
 from firmware.pos.receipt import receipt_chunks
 from tests.unit.receipt_fixtures import TS, _card_sale, _lines, _pair, _Term
-
-
-def test_copies_reprint_and_signature():
-    term = _Term("copies")
-    merchant = _lines(receipt_chunks(_card_sale(), term, "merchant"))
-    assert "bc|MERCHANT COPY" in merchant and "bc|CUSTOMER COPY" not in merchant
-    # a card sale's merchant copy: the signature line, then the QR and the feed
-    assert merchant[-6:-4] == ["x" + "_" * 31, "c|Signature"]
-    customer = _lines(receipt_chunks(_card_sale(), term, "customer"))
-    assert "c|Signature" not in customer
-    cash = _card_sale(m="cash", auth="CASH", tnd=2000, l4=None, em=None)
-    lines = _lines(receipt_chunks(cash, term, "merchant"))
-    assert "c|Signature" not in lines and _pair("Auth code", "CASH") not in lines
-    assert _pair("Cash tendered", "20.00") in lines and _pair("Change", "7.50") in lines
-    assert "CASH" in lines
-    lines = _lines(receipt_chunks(_card_sale(), term, "reprint"))
-    assert lines[0] == "bwc|*** REPRINT ***"
-    assert "bwc|COPY" in lines and "c|Signature" not in lines
 
 
 def test_offline_declined_void_and_refund():
