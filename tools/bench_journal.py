@@ -198,7 +198,7 @@ def run(tmpdir, n=3000, records=100000, tail=50):
     """Measure in `tmpdir` (the disk under test); returns a dict of results. The append race
     writes what a terminal writes (_sale_records): PENDING, APPROVED, and the SYNCED marker
     of each 20 sales, so the unsynced index stays the size a terminal has (the offline
-    limits stop one at 200 offline sales; docs/journal.md). SQLite gets the same records, a
+    limits stop one at 200 offline sales; docs/selling.md). SQLite gets the same records, a
     row and a transaction each."""
     recs = _sale_records(n)
     base = os.path.join(tmpdir, "bench-journal")
